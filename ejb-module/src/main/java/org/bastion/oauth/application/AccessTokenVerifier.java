@@ -1,0 +1,131 @@
+package org.bastion.oauth.application;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bastion.platform.BastionSettings;
+
+import java.security.Key;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies Bastion's own access tokens (RFC 9068 JWTs) for the resource server. Each check
+ * fails with its own reason, so a 401 tells the developer what to fix.
+ */
+@ApplicationScoped
+public class AccessTokenVerifier {
+
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+    static final Set<JWSAlgorithm> ACCEPTED_ALGORITHMS = Set.of(
+            JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384);
+    /** RFC 9068 §4: an access token says so in its typ header, so an ID token cannot pass as one. */
+    static final Set<JOSEObjectType> ACCESS_TOKEN_TYPES = Set.of(new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"));
+
+    @EJB
+    SigningKeys signingKeys;
+
+    @Inject
+    BastionSettings settings;
+
+    private final Clock clock = Clock.systemUTC();
+    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+
+    public VerifiedAccessToken verify(String token) throws InvalidTokenException {
+        SignedJWT jwt = parse(token);
+        JWSHeader header = jwt.getHeader();
+        if (!ACCEPTED_ALGORITHMS.contains(header.getAlgorithm())) {
+            throw new InvalidTokenException("Token algorithm " + header.getAlgorithm()
+                    + " is not accepted; tokens must be signed with one of " + names(ACCEPTED_ALGORITHMS));
+        }
+        if (!ACCESS_TOKEN_TYPES.contains(header.getType())) {
+            throw new InvalidTokenException("Token type (typ header) is " + header.getType()
+                    + "; an access token must have typ at+jwt (RFC 9068)");
+        }
+        JWTClaimsSet claims = claims(jwt);
+        if (!settings.issuer().equals(claims.getIssuer())) {
+            throw new InvalidTokenException("Token issuer '" + claims.getIssuer() + "' is not trusted; expected '"
+                    + settings.issuer() + "'");
+        }
+        verifySignature(jwt);
+        checkLifetime(claims);
+        checkAudience(claims);
+        return new VerifiedAccessToken(token, claims);
+    }
+
+    private static SignedJWT parse(String token) throws InvalidTokenException {
+        try {
+            return SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw new InvalidTokenException("Token is not a signed JWT: " + e.getMessage());
+        }
+    }
+
+    private static JWTClaimsSet claims(SignedJWT jwt) throws InvalidTokenException {
+        try {
+            return jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new InvalidTokenException("Token claims are not a JSON object: " + e.getMessage());
+        }
+    }
+
+    private void verifySignature(SignedJWT jwt) throws InvalidTokenException {
+        String kid = jwt.getHeader().getKeyID();
+        if (kid == null) {
+            throw new InvalidTokenException("Token header has no kid; Bastion signs with a key from " + settings.issuer() + "/jwks");
+        }
+        JWK jwk = signingKeys.find(kid).orElseThrow(() -> new InvalidTokenException(
+                "Token was signed with key '" + kid + "', which is not in " + settings.issuer() + "/jwks"));
+        try {
+            Key key = ((AsymmetricJWK) jwk).toPublicKey();
+            JWSVerifier verifier = verifiers.createJWSVerifier(jwt.getHeader(), key);
+            if (!jwt.verify(verifier)) {
+                throw new InvalidTokenException("Token signature does not match key '" + kid + "'");
+            }
+        } catch (JOSEException | ClassCastException e) {
+            throw new InvalidTokenException("Token signature cannot be checked with key '" + kid + "': " + e.getMessage());
+        }
+    }
+
+    private void checkLifetime(JWTClaimsSet claims) throws InvalidTokenException {
+        Instant now = clock.instant();
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw new InvalidTokenException("Token has no exp claim");
+        }
+        if (exp.toInstant().plus(CLOCK_SKEW).isBefore(now)) {
+            throw new InvalidTokenException("Token expired at " + exp.toInstant() + " (server time " + now + ")");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && nbf.toInstant().minus(CLOCK_SKEW).isAfter(now)) {
+            throw new InvalidTokenException("Token is not valid before " + nbf.toInstant() + " (server time " + now + ")");
+        }
+    }
+
+    private void checkAudience(JWTClaimsSet claims) throws InvalidTokenException {
+        List<String> audience = claims.getAudience();
+        if (!audience.contains(settings.fhirBase())) {
+            throw new InvalidTokenException("Token audience " + audience + " does not include this FHIR server; expected '"
+                    + settings.fhirBase() + "'");
+        }
+    }
+
+    private static String names(Set<JWSAlgorithm> algorithms) {
+        return algorithms.stream().map(JWSAlgorithm::getName).sorted().toList().toString();
+    }
+}

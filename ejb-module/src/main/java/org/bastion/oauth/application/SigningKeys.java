@@ -1,0 +1,123 @@
+package org.bastion.oauth.application;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.bastion.oauth.domain.SigningKey;
+import org.bastion.platform.BastionSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The signing keys, read from the database and cached briefly: another node may rotate them,
+ * so the cache expires, and an unknown kid forces a reload.
+ */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class SigningKeys {
+
+    private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
+    private static final Duration CACHE_TTL = Duration.ofSeconds(60);
+
+    @PersistenceContext(unitName = "bastion")
+    EntityManager em;
+
+    @Inject
+    BastionSettings settings;
+
+    private final Clock clock = Clock.systemUTC();
+    private volatile KeyRing cached;
+
+    /** Creates the first key (imported from BASTION_SIGNING_KEY_FILE, or generated) when there is none. */
+    public void ensureSigningKey() {
+        if (!activeKeys().isEmpty()) {
+            return;
+        }
+        JWK jwk = settings.signingKeyFile().map(SigningKeys::readKeyFile).orElseGet(SigningKeys::generateRsaKey);
+        em.persist(new SigningKey(jwk, JWSAlgorithm.RS256, clock.instant()));
+        em.flush();
+        cached = null;
+        LOG.info(() -> "Signing key " + jwk.getKeyID() + " "
+                + (settings.signingKeyFile().isPresent() ? "imported from " + settings.signingKeyFile().get() : "generated"));
+    }
+
+    public KeyRing keyRing() {
+        KeyRing ring = cached;
+        if (ring == null || ring.loadedAt().plus(CACHE_TTL).isBefore(clock.instant())) {
+            ring = load();
+        }
+        return ring;
+    }
+
+    /** The key with this kid, reloading once if this node has not seen it yet. */
+    public Optional<JWK> find(String kid) {
+        Optional<JWK> key = keyRing().find(kid);
+        return key.isPresent() ? key : load().find(kid);
+    }
+
+    private KeyRing load() {
+        List<SigningKey> keys = activeKeys();
+        KeyRing ring = new KeyRing(keys.stream().map(SigningKey::privateJwk).toList(), clock.instant());
+        cached = ring;
+        return ring;
+    }
+
+    private List<SigningKey> activeKeys() {
+        return em.createQuery("select k from SigningKey k where k.retiredAt is null order by k.createdAt desc", SigningKey.class)
+                .getResultList();
+    }
+
+    static JWK generateRsaKey() {
+        try {
+            return new RSAKeyGenerator(2048)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .keyIDFromThumbprint(true)
+                    .generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot generate an RSA key", e);
+        }
+    }
+
+    static JWK readKeyFile(Path file) {
+        try {
+            String json = Files.readString(file);
+            JWK jwk = json.contains("\"keys\"") ? JWKSet.parse(json).getKeys().get(0) : JWK.parse(json);
+            if (!jwk.isPrivate()) {
+                throw new IllegalStateException("Signing key file " + file + " holds no private key");
+            }
+            return jwk.getKeyID() != null ? jwk : withThumbprintKid(jwk);
+        } catch (IOException | ParseException | IndexOutOfBoundsException e) {
+            throw new IllegalStateException("Signing key file " + file + " is not a readable JWK: " + e.getMessage(), e);
+        }
+    }
+
+    private static JWK withThumbprintKid(JWK jwk) throws ParseException {
+        try {
+            Map<String, Object> json = jwk.toJSONObject();
+            json.put("kid", jwk.computeThumbprint().toString());
+            return JWK.parse(json);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot compute the key's thumbprint", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.bastion.platform;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import org.bastion.identity.application.UserService;
+import org.bastion.oauth.application.SigningKeys;
+
+import java.util.logging.Logger;
+
+/** First-start work: a signing key and the bootstrap admin, once the schema exists. */
+@Singleton
+@Startup
+@DependsOn("SchemaMigration")
+public class PlatformBootstrap {
+
+    private static final Logger LOG = Logger.getLogger(PlatformBootstrap.class.getName());
+
+    @EJB
+    SigningKeys signingKeys;
+
+    @EJB
+    UserService users;
+
+    @Inject
+    BastionSettings settings;
+
+    @PostConstruct
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void start() {
+        signingKeys.ensureSigningKey();
+        users.ensureBootstrapAdmin();
+        if (settings.demo()) {
+            LOG.warning("BASTION_DEMO=true is reserved for demo data, which this release does not load yet");
+        }
+        LOG.info(() -> "Bastion " + BastionVersion.VALUE + " ready: issuer " + settings.issuer()
+                + ", FHIR base " + settings.fhirBase());
+    }
+}

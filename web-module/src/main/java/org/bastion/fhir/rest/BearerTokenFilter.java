@@ -1,0 +1,102 @@
+package org.bastion.fhir.rest;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.ext.Provider;
+import org.bastion.oauth.application.AccessTokenVerifier;
+import org.bastion.oauth.application.InvalidTokenException;
+import org.bastion.oauth.application.VerifiedAccessToken;
+import org.bastion.platform.BastionSettings;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+import java.security.Principal;
+import java.util.Locale;
+
+/**
+ * Resource-server authentication (RFC 6750 §2.1). A refusal always carries error and
+ * error_description: RFC 6750 §3.1 lets a server omit them when no token was sent, but a
+ * bare 401 leaves a developer guessing, so Bastion names the reason every time.
+ */
+@Provider
+@RequiresBearerToken
+@Priority(Priorities.AUTHENTICATION)
+public class BearerTokenFilter implements ContainerRequestFilter {
+
+    private static final String BEARER = "bearer ";
+
+    @Inject
+    AccessTokenVerifier verifier;
+
+    @Inject
+    BastionSettings settings;
+
+    @Context
+    HttpHeaders headers;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        try {
+            VerifiedAccessToken token = verifier.verify(bearerToken(request));
+            request.setSecurityContext(new TokenSecurityContext(token, request.getSecurityContext().isSecure()));
+        } catch (InvalidTokenException e) {
+            request.abortWith(OperationOutcomes.error(401, IssueType.LOGIN, e.getMessage(), headers)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, challenge(e.getMessage()))
+                    .build());
+        }
+    }
+
+    private String bearerToken(ContainerRequestContext request) throws InvalidTokenException {
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || authorization.isBlank()) {
+            throw new InvalidTokenException("No access token: send it in the header Authorization: Bearer <token>");
+        }
+        if (!authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+            String scheme = authorization.split(" ", 2)[0];
+            throw new InvalidTokenException("Authorization scheme '" + scheme + "' is not accepted; use Bearer (RFC 6750)");
+        }
+        return authorization.substring(BEARER.length()).trim();
+    }
+
+    private String challenge(String description) {
+        return "Bearer realm=\"" + settings.fhirBase() + "\", error=\"invalid_token\", error_description=\""
+                + quotable(description) + "\"";
+    }
+
+    /** RFC 6750 §3: error_description is limited to printable ASCII without '"' and '\'. */
+    private static String quotable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            out.append(c == '"' ? '\'' : c == '\\' || c < 0x20 || c > 0x7e ? '?' : c);
+        }
+        return out.toString();
+    }
+
+    private record TokenSecurityContext(VerifiedAccessToken token, boolean secure) implements SecurityContext {
+
+        @Override
+        public Principal getUserPrincipal() {
+            return token;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return false;
+        }
+
+        @Override
+        public boolean isSecure() {
+            return secure;
+        }
+
+        @Override
+        public String getAuthenticationScheme() {
+            return "Bearer";
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.bastion.fhir.rest;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+import java.util.Set;
+
+/** The FHIR R4 REST API, at /fhir/r4. */
+@ApplicationPath("/fhir/r4")
+public class FhirApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(
+                MetadataResource.class,
+                TypeResource.class,
+                FormatParameterFilter.class,
+                BearerTokenFilter.class,
+                FhirResourceWriter.class,
+                FhirExceptionMapper.class,
+                WebApplicationExceptionMapper.class,
+                UnexpectedExceptionMapper.class);
+    }
+}

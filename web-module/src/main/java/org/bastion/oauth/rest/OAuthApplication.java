@@ -1,0 +1,16 @@
+package org.bastion.oauth.rest;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+import java.util.Set;
+
+/** The authorization server, at /oauth2 (its issuer). */
+@ApplicationPath("/oauth2")
+public class OAuthApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(JwksResource.class, DiscoveryResource.class);
+    }
+}
