@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Writes a Bastion configuration into a stock WildFly, offline:
+#   configure.sh JBOSS_HOME [--config standalone-bastion.xml] [--postgresql /path/to/postgresql.jar]
+# It copies standalone.xml to the named configuration and applies bastion.cli to it (H2 in the
+# data folder), then postgresql.cli when a PostgreSQL driver is given. Start the server with
+#   $JBOSS_HOME/bin/standalone.sh -c standalone-bastion.xml
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+home=${1:?usage: configure.sh JBOSS_HOME [--config NAME] [--postgresql DRIVER_JAR]}
+shift
+config=standalone-bastion.xml
+driver=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --config) config=$2; shift 2 ;;
+    --postgresql) driver=$2; shift 2 ;;
+    *) echo "configure.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+cp "$home/standalone/configuration/standalone.xml" "$home/standalone/configuration/$config"
+"$home/bin/jboss-cli.sh" -Dbastion.server.config="$config" --file="$here/bastion.cli"
+if [ -n "$driver" ]; then
+  rm -rf "$home/modules/org/postgresql"
+  "$home/bin/jboss-cli.sh" -Dbastion.server.config="$config" -Dbastion.postgresql.jar="$driver" --file="$here/postgresql.cli"
+fi
