@@ -32,6 +32,8 @@ import java.util.Set;
 public class AccessTokenVerifier {
 
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+    /** Far above any token Bastion issues; a larger one is refused before it is parsed. */
+    static final int MAX_TOKEN_LENGTH = 16 * 1024;
     static final Set<JWSAlgorithm> ACCEPTED_ALGORITHMS = Set.of(
             JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384);
     /** RFC 9068 §4: an access token says so in its typ header, so an ID token cannot pass as one. */
@@ -47,17 +49,21 @@ public class AccessTokenVerifier {
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
     public VerifiedAccessToken verify(String token) throws InvalidTokenException {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new InvalidTokenException("Token is " + token.length() + " characters long; at most "
+                    + MAX_TOKEN_LENGTH + " are accepted");
+        }
         SignedJWT jwt = parse(token);
+        JWTClaimsSet claims = claims(jwt);
         JWSHeader header = jwt.getHeader();
         if (!ACCEPTED_ALGORITHMS.contains(header.getAlgorithm())) {
             throw new InvalidTokenException("Token algorithm " + header.getAlgorithm()
                     + " is not accepted; tokens must be signed with one of " + names(ACCEPTED_ALGORITHMS));
         }
-        if (!ACCESS_TOKEN_TYPES.contains(header.getType())) {
+        if (header.getType() == null || !ACCESS_TOKEN_TYPES.contains(header.getType())) {
             throw new InvalidTokenException("Token type (typ header) is " + header.getType()
                     + "; an access token must have typ at+jwt (RFC 9068)");
         }
-        JWTClaimsSet claims = claims(jwt);
         if (!settings.issuer().equals(claims.getIssuer())) {
             throw new InvalidTokenException("Token issuer '" + claims.getIssuer() + "' is not trusted; expected '"
                     + settings.issuer() + "'");
@@ -80,7 +86,7 @@ public class AccessTokenVerifier {
         try {
             return jwt.getJWTClaimsSet();
         } catch (ParseException e) {
-            throw new InvalidTokenException("Token claims are not a JSON object: " + e.getMessage());
+            throw new InvalidTokenException("Token is not a signed JWT: its claims are not a JSON object (" + e.getMessage() + ")");
         }
     }
 

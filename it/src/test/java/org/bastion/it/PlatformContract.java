@@ -1,0 +1,223 @@
+package org.bastion.it;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every Bastion deployment must answer, whatever the server and database: discovery,
+ * JWKS, the CapabilityStatement, and a FHIR API that accepts Bastion's tokens and explains
+ * each refusal. Each subclass runs it against one real deployment.
+ */
+abstract class PlatformContract {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    /** Where the deployment under test answers, e.g. http://localhost:8180. */
+    abstract String baseUrl();
+
+    String issuer() {
+        return baseUrl() + "/oauth2";
+    }
+
+    String fhirBase() {
+        return baseUrl() + "/fhir/r4";
+    }
+
+    @Test
+    void discoveryNamesTheIssuerAndItsJwks() throws ParseException {
+        HttpResponse<String> response = Http.get(issuer() + "/.well-known/openid-configuration");
+        assertEquals(200, response.statusCode());
+        Map<String, Object> metadata = JSONObjectUtils.parse(response.body());
+        assertEquals(issuer(), metadata.get("issuer"));
+        assertEquals(issuer() + "/jwks", metadata.get("jwks_uri"));
+    }
+
+    @Test
+    void rfc8414MetadataIsServedAtTheIssuersWellKnownPath() throws ParseException {
+        HttpResponse<String> response = Http.get(baseUrl() + "/.well-known/oauth-authorization-server/oauth2");
+        assertEquals(200, response.statusCode());
+        assertEquals(issuer(), JSONObjectUtils.parse(response.body()).get("issuer"));
+    }
+
+    @Test
+    void jwksPublishesThePublicHalfOfTheSigningKey() throws ParseException {
+        HttpResponse<String> response = Http.get(issuer() + "/jwks");
+        assertEquals(200, response.statusCode());
+        JWKSet jwks = JWKSet.parse(response.body());
+        assertEquals(1, jwks.getKeys().size());
+        RSAKey published = jwks.getKeys().get(0).toRSAKey();
+        assertEquals(expectedSigningKey().getKeyID(), published.getKeyID());
+        assertEquals(expectedSigningKey().getModulus(), published.getModulus());
+        assertFalse(published.isPrivate(), "the JWKS must not leak the private key");
+        assertFalse(response.body().contains("\"d\""), "no private exponent in the document");
+    }
+
+    /** The key the deployment signs with: the imported test key, unless a subclass generated its own. */
+    RSAKey expectedSigningKey() {
+        return TestSigningKey.get();
+    }
+
+    @Test
+    void metadataIsAnR4CapabilityStatementWithoutAToken() {
+        HttpResponse<String> response = Http.get(fhirBase() + "/metadata");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/fhir+json"));
+        CapabilityStatement cs = FHIR.newJsonParser().parseResource(CapabilityStatement.class, response.body());
+        assertEquals(FHIRVersion._4_0_1, cs.getFhirVersion());
+        assertEquals("Bastion", cs.getSoftware().getName());
+        assertEquals(fhirBase(), cs.getImplementation().getUrl());
+    }
+
+    @Test
+    void metadataIsXmlByAcceptHeaderAndByFormatParameter() {
+        HttpResponse<String> byAccept = Http.get(fhirBase() + "/metadata", "Accept", "application/fhir+xml");
+        assertEquals(200, byAccept.statusCode());
+        assertTrue(byAccept.headers().firstValue("Content-Type").orElse("").startsWith("application/fhir+xml"));
+        assertEquals(FHIRVersion._4_0_1,
+                FHIR.newXmlParser().parseResource(CapabilityStatement.class, byAccept.body()).getFhirVersion());
+
+        HttpResponse<String> byFormat = Http.get(fhirBase() + "/metadata?_format=xml", "Accept", "application/fhir+json");
+        assertTrue(byFormat.body().startsWith("<CapabilityStatement"), byFormat.body());
+    }
+
+    @Test
+    void unsupportedFormatIsRefusedWithAnOperationOutcome() {
+        HttpResponse<String> response = Http.get(fhirBase() + "/metadata?_format=text/csv");
+        assertEquals(406, response.statusCode());
+        assertTrue(diagnostics(response).contains("_format 'text/csv' is not supported"), response.body());
+    }
+
+    @Test
+    void patientSearchWithBastionsTokenIsASearchset() {
+        HttpResponse<String> response = Http.getWithToken(fhirBase() + "/Patient",
+                Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get()));
+        assertEquals(200, response.statusCode(), response.body());
+        Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+        assertEquals(Bundle.BundleType.SEARCHSET, bundle.getType());
+        assertEquals(fhirBase() + "/Patient", bundle.getLink("self").getUrl());
+    }
+
+    @Test
+    void missingTokenIsRefusedWithAReason() {
+        assertRefused(Http.get(fhirBase() + "/Patient"), "No access token");
+    }
+
+    @Test
+    void otherAuthorizationSchemeIsRefusedWithAReason() {
+        assertRefused(Http.get(fhirBase() + "/Patient", "Authorization", "Basic YWRtaW46YWRtaW4="),
+                "Authorization scheme 'Basic' is not accepted");
+    }
+
+    @Test
+    void expiredTokenIsRefusedAsExpired() {
+        JWTClaimsSet expired = Tokens.claims(baseUrl()).expirationTime(Date.from(Instant.now().minusSeconds(600))).build();
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", Tokens.sign(expired, TestSigningKey.get())), "Token expired at");
+    }
+
+    @Test
+    void tokenOfAnotherIssuerIsRefusedNamingTheExpectedIssuer() {
+        JWTClaimsSet foreign = Tokens.claims(baseUrl()).issuer("https://idp.example.org/oauth2").build();
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", Tokens.sign(foreign, TestSigningKey.get())),
+                "Token issuer 'https://idp.example.org/oauth2' is not trusted; expected '" + issuer() + "'");
+    }
+
+    @Test
+    void tokenForAnotherAudienceIsRefusedNamingTheExpectedAudience() {
+        JWTClaimsSet elsewhere = Tokens.claims(baseUrl()).audience("https://other.example.org/fhir").build();
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", Tokens.sign(elsewhere, TestSigningKey.get())),
+                "expected '" + fhirBase() + "'");
+    }
+
+    @Test
+    void tokenSignedByAnUnknownKeyIsRefused() {
+        RSAKey stranger = TestSigningKey.newKey();
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", Tokens.sign(Tokens.claims(baseUrl()).build(), stranger)),
+                "Token was signed with key '" + stranger.getKeyID() + "', which is not in " + issuer() + "/jwks");
+    }
+
+    @Test
+    void tokenWithAForgedSignatureIsRefused() {
+        String genuine = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
+        String otherClaims = Tokens.sign(Tokens.claims(baseUrl()).subject("someone-else").build(), TestSigningKey.newKey());
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", Tokens.withForeignSignature(genuine, otherClaims)),
+                "Token signature does not match key");
+    }
+
+    @Test
+    void unsignedTokenIsRefused() {
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", Tokens.unsigned(Tokens.claims(baseUrl()).build())),
+                "Token is not a signed JWT");
+    }
+
+    @Test
+    void hmacTokenKeyedWithThePublicKeyIsRefused() {
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", Tokens.hmacWithPublicKey(Tokens.claims(baseUrl()).build(), TestSigningKey.get())),
+                "Token algorithm HS256 is not accepted");
+    }
+
+    @Test
+    void idTokenCannotBeUsedAsAnAccessToken() {
+        String idToken = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get(), JOSEObjectType.JWT);
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", idToken), "an access token must have typ at+jwt");
+    }
+
+    @Test
+    void garbageTokenIsRefusedWithAReason() {
+        assertRefused(Http.getWithToken(fhirBase() + "/Patient", "eyJhbGciOiJSUzI1NiJ9.%%%.***"), "Token is not a signed JWT");
+    }
+
+    @Test
+    void oversizedTokenIsRefusedWithoutAServerError() {
+        String huge = "eyJhbGciOiJSUzI1NiJ9." + "A".repeat(60_000) + ".AAAA";
+        HttpResponse<String> response = Http.getWithToken(fhirBase() + "/Patient", huge);
+        // The container may refuse a header this large itself (400/431); if it reaches Bastion, the 401 says why.
+        if (response.statusCode() == 401) {
+            assertRefused(response, "at most 16384 are accepted");
+        } else {
+            assertTrue(response.statusCode() == 400 || response.statusCode() == 431,
+                    "got " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    @Test
+    void unknownResourceTypeIsNotFoundWithAnOperationOutcome() {
+        HttpResponse<String> response = Http.getWithToken(fhirBase() + "/Spaceship",
+                Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get()));
+        assertEquals(404, response.statusCode());
+        assertEquals("Unknown resource type 'Spaceship': not a FHIR R4 resource type", diagnostics(response));
+    }
+
+    private static void assertRefused(HttpResponse<String> response, String reason) {
+        assertEquals(401, response.statusCode(), response.body());
+        String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+        assertTrue(challenge.startsWith("Bearer realm="), challenge);
+        assertTrue(challenge.contains("error=\"invalid_token\""), challenge);
+        assertTrue(challenge.contains("error_description=\"") && challenge.contains(reason.replace('"', '\'')),
+                "challenge should say '" + reason + "': " + challenge);
+        assertTrue(diagnostics(response).contains(reason), response.body());
+    }
+
+    private static String diagnostics(HttpResponse<String> response) {
+        OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+        return outcome.getIssueFirstRep().getDiagnostics();
+    }
+}
