@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,32 @@ public class BastionSettings {
         return config.getOptionalValue("bastion.signing.key.file", String.class)
                 .filter(p -> !p.isBlank())
                 .map(Path::of);
+    }
+
+    /** JWS algorithm of issued tokens: RS256 (default), RS384, RS512 or ES256. */
+    public String signingAlgorithm() {
+        return config.getOptionalValue("bastion.signing.alg", String.class).orElse("RS256");
+    }
+
+    /** "open" lets anyone register a client (development, tests); otherwise an initial access token is needed. */
+    public boolean registrationOpen() {
+        return "open".equalsIgnoreCase(config.getOptionalValue("bastion.registration", String.class).orElse("token"));
+    }
+
+    public Duration accessTokenLifetime() {
+        return Duration.ofSeconds(config.getOptionalValue("bastion.token.access.seconds", Long.class).orElse(3600L));
+    }
+
+    public Duration refreshTokenLifetime() {
+        return Duration.ofSeconds(config.getOptionalValue("bastion.token.refresh.seconds", Long.class).orElse(30L * 86400));
+    }
+
+    public Duration codeLifetime() {
+        return Duration.ofSeconds(config.getOptionalValue("bastion.token.code.seconds", Long.class).orElse(60L));
+    }
+
+    public Duration sessionLifetime() {
+        return Duration.ofSeconds(config.getOptionalValue("bastion.session.seconds", Long.class).orElse(8L * 3600));
     }
 
     public boolean demo() {

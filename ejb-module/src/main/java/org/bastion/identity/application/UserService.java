@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.bastion.identity.domain.BastionUser;
+import org.bastion.identity.domain.PasswordHash;
 import org.bastion.platform.BastionSettings;
 
 import java.security.SecureRandom;
@@ -17,6 +18,8 @@ public class UserService {
 
     private static final Logger LOG = Logger.getLogger(UserService.class.getName());
     private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    private static final String DUMMY_HASH = PasswordHash.hash("not a password".toCharArray());
 
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
@@ -44,6 +47,35 @@ public class UserService {
             LOG.warning(() -> "Bootstrap admin '" + username + "' created with generated password: " + password
                     + "  (shown once; set BASTION_ADMIN_PASSWORD before first start to choose it)");
         }
+    }
+
+    /** A sign-in attempt's result: the user, or null with the minutes sign-in stays locked (0: just a wrong password). */
+    public record SignIn(BastionUser user, long lockedMinutes) {
+    }
+
+    /**
+     * Checks a username and password. Failures count per user and lock sign-in for a while after
+     * five in a row; an unknown username costs the same hashing time as a known one.
+     */
+    public SignIn signIn(String username, char[] password) {
+        Instant now = Instant.now();
+        BastionUser user = username == null || username.length() > 255 ? null
+                : em.createQuery("select u from BastionUser u where u.username = :name", BastionUser.class)
+                .setParameter("name", username).getResultStream().findFirst().orElse(null);
+        if (user == null) {
+            PasswordHash.matches(password, DUMMY_HASH);
+            return new SignIn(null, 0);
+        }
+        long locked = user.lockedMinutes(now);
+        if (locked > 0) {
+            return new SignIn(null, locked);
+        }
+        if (!user.enabled() || !user.passwordMatches(password)) {
+            user.loginFailed(now);
+            return new SignIn(null, user.lockedMinutes(now));
+        }
+        user.loginSucceeded();
+        return new SignIn(user, 0);
     }
 
     private static String generatePassword() {

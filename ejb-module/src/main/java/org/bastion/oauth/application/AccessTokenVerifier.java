@@ -90,6 +90,16 @@ public class AccessTokenVerifier {
         }
     }
 
+    /** Whether a key from Bastion's JWKS signed this JWT (nothing else is checked). */
+    public boolean signedByBastion(SignedJWT jwt) {
+        try {
+            verifySignature(jwt);
+            return true;
+        } catch (InvalidTokenException e) {
+            return false;
+        }
+    }
+
     private void verifySignature(SignedJWT jwt) throws InvalidTokenException {
         String kid = jwt.getHeader().getKeyID();
         if (kid == null) {

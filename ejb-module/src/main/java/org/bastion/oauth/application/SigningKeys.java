@@ -5,6 +5,10 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -37,6 +41,7 @@ public class SigningKeys {
 
     private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
     private static final Duration CACHE_TTL = Duration.ofSeconds(60);
+    static final List<JWSAlgorithm> SUPPORTED = List.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.ES256);
 
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
@@ -49,15 +54,44 @@ public class SigningKeys {
 
     /** Creates the first key (imported from BASTION_SIGNING_KEY_FILE, or generated) when there is none. */
     public void ensureSigningKey() {
-        if (!activeKeys().isEmpty()) {
+        JWSAlgorithm algorithm = signingAlgorithm();
+        if (activeKeys().stream().anyMatch(k -> fits(k.privateJwk(), algorithm))) {
             return;
         }
-        JWK jwk = settings.signingKeyFile().map(SigningKeys::readKeyFile).orElseGet(SigningKeys::generateRsaKey);
-        em.persist(new SigningKey(jwk, JWSAlgorithm.RS256, clock.instant()));
+        JWK jwk = settings.signingKeyFile().map(SigningKeys::readKeyFile)
+                .orElseGet(() -> JWSAlgorithm.Family.EC.contains(algorithm) ? generateEcKey() : generateRsaKey());
+        if (!fits(jwk, algorithm)) {
+            throw new IllegalStateException("Signing key " + jwk.getKeyID() + " (" + jwk.getKeyType() + ") cannot sign "
+                    + algorithm + "; set BASTION_SIGNING_ALG to match the key");
+        }
+        em.persist(new SigningKey(jwk, algorithm, clock.instant()));
         em.flush();
         cached = null;
         LOG.info(() -> "Signing key " + jwk.getKeyID() + " "
                 + (settings.signingKeyFile().isPresent() ? "imported from " + settings.signingKeyFile().get() : "generated"));
+    }
+
+    /** The configured JWS algorithm of issued tokens (BASTION_SIGNING_ALG). */
+    public JWSAlgorithm signingAlgorithm() {
+        JWSAlgorithm algorithm = JWSAlgorithm.parse(settings.signingAlgorithm());
+        if (!SUPPORTED.contains(algorithm)) {
+            throw new IllegalStateException("BASTION_SIGNING_ALG " + algorithm + " is not one of " + SUPPORTED);
+        }
+        return algorithm;
+    }
+
+    /** The newest active key that can sign with the configured algorithm. */
+    public JWK signingKey() {
+        JWSAlgorithm algorithm = signingAlgorithm();
+        return keyRing().keys().stream().filter(k -> fits(k, algorithm)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No active signing key fits " + algorithm));
+    }
+
+    static boolean fits(JWK key, JWSAlgorithm algorithm) {
+        if (JWSAlgorithm.Family.RSA.contains(algorithm)) {
+            return key instanceof RSAKey;
+        }
+        return key instanceof ECKey ec && Curve.forJWSAlgorithm(algorithm).contains(ec.getCurve());
     }
 
     public KeyRing keyRing() {
@@ -84,6 +118,18 @@ public class SigningKeys {
     private List<SigningKey> activeKeys() {
         return em.createQuery("select k from SigningKey k where k.retiredAt is null order by k.createdAt desc", SigningKey.class)
                 .getResultList();
+    }
+
+    static JWK generateEcKey() {
+        try {
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .keyIDFromThumbprint(true)
+                    .generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot generate an EC key", e);
+        }
     }
 
     static JWK generateRsaKey() {

@@ -11,6 +11,17 @@ public final class VerifiedAccessToken implements JsonWebToken {
     private final String rawToken;
     private final JWTClaimsSet claims;
 
+    /** The granted scopes: the scope claim, one space-delimited string (RFC 9068 §2.2.3). */
+    public Set<String> scopes() {
+        Object scope = claims.getClaim("scope");
+        return scope instanceof String s && !s.isBlank() ? Set.copyOf(java.util.Arrays.asList(s.trim().split("\\s+"))) : Set.of();
+    }
+
+    /** The claims as Nimbus parsed them. */
+    public JWTClaimsSet claims() {
+        return claims;
+    }
+
     public VerifiedAccessToken(String rawToken, JWTClaimsSet claims) {
         this.rawToken = rawToken;
         this.claims = claims;

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 import org.bastion.oauth.application.AccessTokenVerifier;
 import org.bastion.oauth.application.InvalidTokenException;
+import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.application.VerifiedAccessToken;
 import org.bastion.platform.BastionSettings;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -65,16 +66,7 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
     private String challenge(String description) {
         return "Bearer realm=\"" + settings.fhirBase() + "\", error=\"invalid_token\", error_description=\""
-                + quotable(description) + "\"";
-    }
-
-    /** RFC 6750 §3: error_description is limited to printable ASCII without '"' and '\'. */
-    private static String quotable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            out.append(c == '"' ? '\'' : c == '\\' || c < 0x20 || c > 0x7e ? '?' : c);
-        }
-        return out.toString();
+                + OAuthException.printable(description) + "\"";
     }
 
     private record TokenSecurityContext(VerifiedAccessToken token, boolean secure) implements SecurityContext {

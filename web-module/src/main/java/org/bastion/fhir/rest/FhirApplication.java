@@ -13,6 +13,8 @@ public class FhirApplication extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(
                 MetadataResource.class,
+                SmartConfigurationResource.class,
+                org.bastion.platform.rest.CorsFilter.class,
                 TypeResource.class,
                 FormatParameterFilter.class,
                 BearerTokenFilter.class,

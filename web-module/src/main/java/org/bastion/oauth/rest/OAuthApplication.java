@@ -3,6 +3,8 @@ package org.bastion.oauth.rest;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
+import org.bastion.platform.rest.CorsFilter;
+
 import java.util.Set;
 
 /** The authorization server, at /oauth2 (its issuer). */
@@ -11,6 +13,8 @@ public class OAuthApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(JwksResource.class, DiscoveryResource.class);
+        return Set.of(JwksResource.class, DiscoveryResource.class, AuthorizationResource.class, LoginResource.class,
+                ConsentResource.class, LogoutResource.class, TokenResource.class, IntrospectionResource.class,
+                UserInfoResource.class, RegistrationResource.class, OAuthExceptionMapper.class, CorsFilter.class);
     }
 }

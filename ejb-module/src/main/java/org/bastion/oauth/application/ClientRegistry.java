@@ -1,0 +1,180 @@
+package org.bastion.oauth.application;
+
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.openid.connect.sdk.rp.OIDCClientMetadata;
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.bastion.oauth.domain.OAuthClient;
+import org.bastion.oauth.domain.Secrets;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The registered clients (RFC 7591 / 7592): validation of their metadata, their secrets and
+ * registration access tokens (stored as hashes, shown once), and lookups.
+ */
+@Stateless
+public class ClientRegistry {
+
+    /** Allowed CORS origins: Bastion's own client metadata field (trusted origins of a browser app). */
+    public static final String CORS_ORIGINS = "bastion_cors_origins";
+    static final Set<GrantType> SUPPORTED_GRANTS = Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN,
+            GrantType.CLIENT_CREDENTIALS, GrantType.JWT_BEARER);
+    static final Set<ClientAuthenticationMethod> SUPPORTED_AUTH = Set.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+            ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT, ClientAuthenticationMethod.NONE);
+
+    @PersistenceContext(unitName = "bastion")
+    EntityManager em;
+
+    private final Clock clock = Clock.systemUTC();
+
+    /** A registration's result: the client and the values shown only this once. */
+    public record Registered(OAuthClient client, String secret, String registrationToken) {
+    }
+
+    public Optional<OAuthClient> find(String clientId) {
+        return Optional.ofNullable(clientId == null || clientId.length() > 100 ? null : em.find(OAuthClient.class, clientId));
+    }
+
+    public Registered register(OIDCClientMetadata metadata, boolean dynamic) throws OAuthException {
+        OIDCClientMetadata checked = validate(metadata);
+        OAuthClient client = new OAuthClient(UUID.randomUUID().toString(), checked, dynamic, clock.instant());
+        String secret = client.isPublic() || ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(client.authMethod()) ? null : Secrets.random();
+        if (secret != null) {
+            client.secretHash(Secrets.hash(secret));
+        }
+        String registrationToken = Secrets.random();
+        client.registrationTokenHash(Secrets.hash(registrationToken));
+        em.persist(client);
+        return new Registered(client, secret, registrationToken);
+    }
+
+    /** RFC 7592 §2.2: the new metadata replaces the old; the secret stays unless the method no longer uses one. */
+    public Registered update(OAuthClient client, OIDCClientMetadata metadata) throws OAuthException {
+        OAuthClient managed = em.merge(client);
+        boolean hadSecret = managed.secretHash() != null;
+        managed.update(validate(metadata), clock.instant());
+        boolean needsSecret = !managed.isPublic() && !ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(managed.authMethod());
+        String secret = null;
+        if (needsSecret && !hadSecret) {
+            secret = Secrets.random();
+            managed.secretHash(Secrets.hash(secret));
+        } else if (!needsSecret) {
+            managed.secretHash(null);
+        }
+        return new Registered(managed, secret, null);
+    }
+
+    public void delete(OAuthClient client) {
+        em.remove(em.merge(client));
+    }
+
+    /** The client the registration access token belongs to (RFC 7592 §3), if it is that client's. */
+    public Optional<OAuthClient> byRegistrationToken(String clientId, String token) {
+        return find(clientId).filter(c -> Secrets.matches(token, c.registrationTokenHash()));
+    }
+
+    /** Every origin some enabled client trusts, for CORS. */
+    public Set<String> corsOrigins() {
+        Set<String> origins = new LinkedHashSet<>();
+        for (OAuthClient client : em.createQuery("select c from OAuthClient c where c.enabled = true", OAuthClient.class).getResultList()) {
+            origins.addAll(corsOrigins(client.metadata()));
+        }
+        return origins;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> corsOrigins(OIDCClientMetadata metadata) {
+        Object value = metadata.getCustomField(CORS_ORIGINS);
+        return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    OIDCClientMetadata validate(OIDCClientMetadata metadata) throws OAuthException {
+        metadata.applyDefaults();
+        Set<GrantType> grants = metadata.getGrantTypes();
+        for (GrantType grant : grants) {
+            if (!SUPPORTED_GRANTS.contains(grant)) {
+                throw OAuthException.invalidClientMetadata("grant_types: " + grant + " is not supported; supported are "
+                        + SUPPORTED_GRANTS.stream().map(GrantType::getValue).sorted().toList());
+            }
+        }
+        if (metadata.getResponseTypes() != null) {
+            for (ResponseType type : metadata.getResponseTypes()) {
+                if (!ResponseType.CODE.equals(type)) {
+                    throw OAuthException.invalidClientMetadata("response_types: only code is supported (no implicit or hybrid flow), not " + type);
+                }
+            }
+        }
+        ClientAuthenticationMethod method = metadata.getTokenEndpointAuthMethod();
+        if (!SUPPORTED_AUTH.contains(method)) {
+            throw OAuthException.invalidClientMetadata("token_endpoint_auth_method " + method + " is not supported; supported are "
+                    + SUPPORTED_AUTH.stream().map(ClientAuthenticationMethod::getValue).sorted().toList());
+        }
+        if (ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(method) && metadata.getJWKSet() == null && metadata.getJWKSetURI() == null) {
+            throw OAuthException.invalidClientMetadata("token_endpoint_auth_method private_key_jwt needs jwks or jwks_uri");
+        }
+        if (metadata.getJWKSet() != null && metadata.getJWKSet().getKeys().stream().anyMatch(k -> k.isPrivate())) {
+            throw OAuthException.invalidClientMetadata("jwks must hold public keys only; a private key was sent");
+        }
+        if (ClientAuthenticationMethod.NONE.equals(method) && (grants.contains(GrantType.CLIENT_CREDENTIALS) || grants.contains(GrantType.JWT_BEARER))) {
+            throw OAuthException.invalidClientMetadata("A public client (token_endpoint_auth_method none) cannot use client_credentials or jwt-bearer");
+        }
+        if (grants.contains(GrantType.AUTHORIZATION_CODE)) {
+            checkRedirectUris(metadata.getRedirectionURIs(), "redirect_uris", true);
+        }
+        checkRedirectUris(metadata.getPostLogoutRedirectionURIs(), "post_logout_redirect_uris", false);
+        for (String origin : corsOrigins(metadata)) {
+            checkOrigin(origin);
+        }
+        return metadata;
+    }
+
+    private static void checkRedirectUris(Set<URI> uris, String field, boolean required) throws OAuthException {
+        if (uris == null || uris.isEmpty()) {
+            if (required) {
+                throw OAuthException.invalidRedirectUri(field + " is required for the authorization_code grant");
+            }
+            return;
+        }
+        for (URI uri : uris) {
+            if (!uri.isAbsolute() || uri.getRawFragment() != null) {
+                throw OAuthException.invalidRedirectUri(field + ": '" + uri + "' must be an absolute URI without a fragment (RFC 6749 §3.1.2)");
+            }
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            if ("http".equals(scheme) && !loopback(uri.getHost())) {
+                throw OAuthException.invalidRedirectUri(field + ": '" + uri + "' uses http on a host other than localhost; use https");
+            }
+            if ("javascript".equals(scheme) || "data".equals(scheme) || "file".equals(scheme)) {
+                throw OAuthException.invalidRedirectUri(field + ": scheme " + scheme + " is not allowed");
+            }
+        }
+    }
+
+    private static void checkOrigin(String origin) throws OAuthException {
+        URI uri;
+        try {
+            uri = URI.create(origin);
+        } catch (IllegalArgumentException e) {
+            throw OAuthException.invalidClientMetadata(CORS_ORIGINS + ": '" + origin + "' is not a URI");
+        }
+        boolean web = "https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && loopback(uri.getHost()));
+        if (!web || uri.getHost() == null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) || uri.getRawQuery() != null) {
+            throw OAuthException.invalidClientMetadata(CORS_ORIGINS + ": '" + origin
+                    + "' must be an origin: https://host[:port] (http only for localhost), no path");
+        }
+    }
+
+    private static boolean loopback(String host) {
+        return "localhost".equals(host) || "127.0.0.1".equals(host) || "[::1]".equals(host);
+    }
+}

@@ -1,0 +1,75 @@
+package org.bastion.oauth.application;
+
+import com.nimbusds.oauth2.sdk.Scope;
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.bastion.oauth.domain.OAuthClient;
+import org.bastion.oauth.domain.ScopeDescription;
+import org.bastion.smart.domain.SmartScope;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which scopes exist and which a client may ask for. Besides the fixed OpenID Connect and SMART
+ * scopes, every scope of the SMART clinical grammar exists; an admin-defined catalogue adds
+ * descriptions (and may add scopes of its own).
+ */
+@Stateless
+public class ScopeCatalog {
+
+    /** Scopes with a fixed meaning (OpenID Connect Core §5.4, SMART App Launch 2 §3). */
+    public static final List<String> STANDARD = List.of("openid", "profile", "fhirUser", "offline_access", "online_access",
+            "launch", "launch/patient", "launch/encounter");
+
+    @PersistenceContext(unitName = "bastion")
+    EntityManager em;
+
+    /** The requested scopes, each known and allowed for the client, or invalid_scope naming the first that is not. */
+    public Set<String> check(Scope requested, OAuthClient client) throws OAuthException {
+        Set<String> scopes = new LinkedHashSet<>(requested == null ? List.of() : requested.toStringList());
+        for (String scope : scopes) {
+            if (!exists(scope)) {
+                throw OAuthException.invalidScope("Scope '" + scope + "' is unknown: not an OpenID Connect or SMART scope,"
+                        + " not of the SMART form patient|user|system/Type.permissions, and not in this server's catalogue");
+            }
+            if (!allowed(scope, client)) {
+                throw OAuthException.invalidScope("Scope '" + scope + "' is not allowed for client " + client.clientId()
+                        + "; its registered scopes are: " + client.metadata().getScope());
+            }
+        }
+        return scopes;
+    }
+
+    public Optional<String> adminDescription(String scope, Locale locale) {
+        return Optional.ofNullable(em.find(ScopeDescription.class, scope)).map(d -> d.description(locale));
+    }
+
+    /** scopes_supported for discovery: the fixed scopes and the catalogue (the SMART grammar is open-ended). */
+    public List<String> supported() {
+        Set<String> all = new LinkedHashSet<>(STANDARD);
+        all.addAll(em.createQuery("select s.name from ScopeDescription s order by s.name", String.class).getResultList());
+        return List.copyOf(all);
+    }
+
+    private boolean exists(String scope) {
+        return STANDARD.contains(scope) || SmartScope.parse(scope).isPresent() || em.find(ScopeDescription.class, scope) != null;
+    }
+
+    /** A client registered with a scope list may ask for those (or narrower SMART scopes); without one, for any. */
+    static boolean allowed(String scope, OAuthClient client) {
+        Scope registered = client.metadata().getScope();
+        if (registered == null || registered.contains(scope)) {
+            return true;
+        }
+        Optional<SmartScope> asked = SmartScope.parse(scope);
+        return asked.isPresent() && registered.toStringList().stream()
+                .map(SmartScope::parse)
+                .flatMap(Optional::stream)
+                .anyMatch(r -> r.covers(asked.get()));
+    }
+}

@@ -1,0 +1,70 @@
+package org.bastion.oauth.application;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.JWTBearerGrant;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.jwt.JWTClaimsSet;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.bastion.oauth.domain.OAuthClient;
+
+import java.text.ParseException;
+
+/** RFC 6749 §3.2: authenticates the client, checks it may use the grant type, and hands over to that grant's handler. */
+@Stateless
+public class TokenEndpoint {
+
+    @EJB
+    ClientAuthenticator authenticator;
+
+    @Inject
+    @Any
+    Instance<GrantHandler> handlers;
+
+    public AccessTokenResponse token(TokenRequest request) throws OAuthException {
+        GrantType grantType = request.getAuthorizationGrant().getType();
+        GrantHandler handler = handler(grantType);
+        OAuthClient client = assertionOnly(request)
+                ? authenticator.registered(assertionIssuer((JWTBearerGrant) request.getAuthorizationGrant()))
+                : authenticator.authenticate(request.getClientAuthentication(), request.getClientID());
+        if (!client.metadata().getGrantTypes().contains(grantType)) {
+            throw new OAuthException(OAuth2Error.UNAUTHORIZED_CLIENT, "Client " + client.clientId()
+                    + " is not registered for the grant type " + grantType + "; its grant_types are " + client.metadata().getGrantTypes());
+        }
+        return handler.handle(request, client);
+    }
+
+    private GrantHandler handler(GrantType grantType) throws OAuthException {
+        for (GrantHandler handler : handlers) {
+            if (handler.grantType().equals(grantType)) {
+                return handler;
+            }
+        }
+        throw new OAuthException(OAuth2Error.UNSUPPORTED_GRANT_TYPE, "Grant type " + grantType + " is not supported; supported are "
+                + "authorization_code, refresh_token, client_credentials and urn:ietf:params:oauth:grant-type:jwt-bearer");
+    }
+
+    /** RFC 7523 §3.1: with the jwt-bearer grant, client authentication is optional; the assertion vouches for its issuer. */
+    private static boolean assertionOnly(TokenRequest request) {
+        return request.getClientAuthentication() == null && request.getClientID() == null
+                && request.getAuthorizationGrant() instanceof JWTBearerGrant;
+    }
+
+    private static ClientID assertionIssuer(JWTBearerGrant grant) throws OAuthException {
+        try {
+            String issuer = grant.getJWTAssertion().getJWTClaimsSet().getIssuer();
+            if (issuer == null) {
+                throw OAuthException.invalidGrant("JWT assertion has no iss naming the client");
+            }
+            return new ClientID(issuer);
+        } catch (ParseException e) {
+            throw OAuthException.invalidGrant("JWT assertion claims are not a JSON object");
+        }
+    }
+}

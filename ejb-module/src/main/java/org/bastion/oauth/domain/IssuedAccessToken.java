@@ -1,0 +1,66 @@
+package org.bastion.oauth.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** The record of an access token issued, by its jti: what introspection and revocation look up. */
+@Entity
+@Table(name = "access_token")
+public class IssuedAccessToken {
+
+    @Id
+    private String jti;
+
+    @Column(name = "grant_id")
+    private String grantId;
+
+    @Column(name = "client_id", nullable = false)
+    private String clientId;
+
+    @Column(nullable = false)
+    private String subject;
+
+    @Column(nullable = false)
+    private String scope;
+
+    @Column(name = "issued_at", nullable = false)
+    private Instant issuedAt;
+
+    @Column(name = "expires_at", nullable = false)
+    private Instant expiresAt;
+
+    @Column(name = "revoked_at")
+    private Instant revokedAt;
+
+    protected IssuedAccessToken() {
+    }
+
+    public IssuedAccessToken(String jti, String grantId, String clientId, String subject, String scope,
+                             Instant issuedAt, Instant expiresAt) {
+        this.jti = jti;
+        this.grantId = grantId;
+        this.clientId = clientId;
+        this.subject = subject;
+        this.scope = scope;
+        this.issuedAt = issuedAt;
+        this.expiresAt = expiresAt;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public boolean active(Instant now) {
+        return revokedAt == null && now.isBefore(expiresAt);
+    }
+
+    public void revoke(Instant now) {
+        if (revokedAt == null) {
+            revokedAt = now;
+        }
+    }
+}

@@ -1,0 +1,604 @@
+package org.bastion.it;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import net.minidev.json.JSONObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.bastion.it.Browser.form;
+import static org.bastion.it.Browser.json;
+import static org.bastion.it.Browser.location;
+import static org.bastion.it.Browser.queryParam;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The authorization server through HTTP only, as a client and a browser without JavaScript see
+ * it: registration, the code flow with PKCE through the login and consent pages, the token
+ * endpoint's grants and client authentication methods, introspection, revocation, logout, and
+ * every refusal with its RFC error code.
+ */
+abstract class OAuthContract {
+
+    static final String CALLBACK = "http://localhost:9999/callback";
+    static final String LOGGED_OUT = "http://localhost:9999/logged-out";
+    static final String APP_ORIGIN = "http://localhost:9999";
+
+    abstract String baseUrl();
+
+    String issuer() {
+        return baseUrl() + "/oauth2";
+    }
+
+    String fhirBase() {
+        return baseUrl() + "/fhir/r4";
+    }
+
+    static String adminPassword() {
+        return System.getenv("BASTION_ADMIN_PASSWORD");
+    }
+
+    // --- discovery -------------------------------------------------------------------------
+
+    @Test
+    void discoveryListsEveryEndpointAndOnlyS256() {
+        JSONObject metadata = json(new Browser().get(issuer() + "/.well-known/openid-configuration"));
+        for (String endpoint : List.of("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "registration_endpoint",
+                "introspection_endpoint", "revocation_endpoint", "end_session_endpoint", "jwks_uri")) {
+            assertTrue(String.valueOf(metadata.get(endpoint)).startsWith(issuer() + "/"), endpoint + ": " + metadata);
+        }
+        assertEquals(List.of("S256"), metadata.get("code_challenge_methods_supported"));
+        assertEquals(List.of("code"), metadata.get("response_types_supported"));
+        assertTrue(((List<?>) metadata.get("grant_types_supported")).containsAll(List.of("authorization_code", "refresh_token",
+                "client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer")), metadata.toJSONString());
+        assertTrue(((List<?>) metadata.get("token_endpoint_auth_methods_supported")).containsAll(List.of("client_secret_basic",
+                "client_secret_post", "private_key_jwt", "none")));
+        assertEquals(true, metadata.get("authorization_response_iss_parameter_supported"));
+        assertEquals(List.of("en", "ja"), metadata.get("ui_locales_supported"));
+    }
+
+    @Test
+    void smartConfigurationNamesTheAuthorizationServerAndItsCapabilities() {
+        HttpResponse<String> response = new Browser().get(fhirBase() + "/.well-known/smart-configuration");
+        assertEquals(200, response.statusCode());
+        JSONObject smart = json(response);
+        assertEquals(issuer(), smart.get("issuer"));
+        assertEquals(issuer() + "/authorize", smart.get("authorization_endpoint"));
+        assertEquals(issuer() + "/token", smart.get("token_endpoint"));
+        assertEquals(List.of("S256"), smart.get("code_challenge_methods_supported"));
+        List<?> capabilities = (List<?>) smart.get("capabilities");
+        assertTrue(capabilities.containsAll(List.of("launch-standalone", "client-public", "client-confidential-symmetric",
+                "client-confidential-asymmetric", "sso-openid-connect", "permission-v1", "permission-v2", "authorize-post")), capabilities.toString());
+        assertFalse(capabilities.contains("launch-ehr"), "EHR launch is not implemented yet, so it must not be claimed");
+    }
+
+    // --- registration ----------------------------------------------------------------------
+
+    @Test
+    void registrationIssuesAClientAndItsManagementToken() {
+        Browser browser = new Browser();
+        JSONObject registered = register(browser, publicApp());
+        String clientId = (String) registered.get("client_id");
+        assertNull(registered.get("client_secret"), "a public client gets no secret");
+        String token = (String) registered.get("registration_access_token");
+        HttpResponse<String> read = browser.get((String) registered.get("registration_client_uri"), "Authorization", "Bearer " + token);
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals(clientId, json(read).get("client_id"));
+        HttpResponse<String> forged = browser.get(issuer() + "/register/" + clientId, "Authorization", "Bearer not-the-token");
+        assertEquals(401, forged.statusCode());
+        assertEquals("invalid_token", json(forged).get("error"));
+    }
+
+    @Test
+    void registrationRefusesUnsafeRedirectUrisAndMalformedMetadata() {
+        Browser browser = new Browser();
+        HttpResponse<String> http = browser.postJson(issuer() + "/register",
+                "{\"redirect_uris\":[\"http://app.example.com/cb\"],\"token_endpoint_auth_method\":\"none\"}");
+        assertEquals(400, http.statusCode());
+        assertEquals("invalid_redirect_uri", json(http).get("error"));
+        HttpResponse<String> fragment = browser.postJson(issuer() + "/register", "{\"redirect_uris\":[\"https://app.example.com/cb#x\"]}");
+        assertEquals("invalid_redirect_uri", json(fragment).get("error"));
+        HttpResponse<String> garbage = browser.postJson(issuer() + "/register", "{\"redirect_uris\": [");
+        assertEquals(400, garbage.statusCode());
+        assertEquals("invalid_client_metadata", json(garbage).get("error"));
+        HttpResponse<String> implicit = browser.postJson(issuer() + "/register",
+                "{\"redirect_uris\":[\"https://app.example.com/cb\"],\"response_types\":[\"token\"],\"grant_types\":[\"implicit\"]}");
+        assertEquals(400, implicit.statusCode());
+        assertEquals("invalid_client_metadata", json(implicit).get("error"));
+        HttpResponse<String> huge = browser.postJson(issuer() + "/register", "{\"client_name\":\"" + "x".repeat(70_000) + "\"}");
+        assertEquals(400, huge.statusCode());
+    }
+
+    // --- the code flow through the pages ---------------------------------------------------
+
+    @Test
+    void codeFlowWithPkceThroughLoginAndConsentIssuesRfc9068TokensAndAnIdToken() throws ParseException {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        String code = signInAndConsent(browser, clientId, pkce, "openid fhirUser profile offline_access patient/Observation.rs",
+                List.of("openid", "profile", "offline_access", "patient/Observation.rs"));
+        HttpResponse<String> response = exchange(browser, clientId, code, pkce.verifier);
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Cache-Control").orElse("").contains("no-store"), "RFC 6749 section 5.1");
+        JSONObject tokens = json(response);
+        assertEquals("Bearer", tokens.get("token_type"));
+        assertEquals("openid profile offline_access patient/Observation.rs", tokens.get("scope"), "the unticked fhirUser is not granted");
+        SignedJWT access = SignedJWT.parse((String) tokens.get("access_token"));
+        assertEquals("at+jwt", access.getHeader().getType().getType());
+        JWTClaimsSet claims = access.getJWTClaimsSet();
+        assertEquals(issuer(), claims.getIssuer());
+        assertEquals(List.of(fhirBase()), claims.getAudience());
+        assertEquals(clientId, claims.getStringClaim("client_id"));
+        assertEquals("openid profile offline_access patient/Observation.rs", claims.getStringClaim("scope"));
+        assertNotNull(claims.getJWTID());
+        assertNotNull(tokens.get("refresh_token"));
+        JWTClaimsSet id = SignedJWT.parse((String) tokens.get("id_token")).getJWTClaimsSet();
+        assertEquals(List.of(clientId), id.getAudience());
+        assertEquals("n-0S6_WzA2Mj", id.getStringClaim("nonce"));
+        assertNotNull(id.getClaim("at_hash"));
+        assertNotNull(id.getClaim("auth_time"));
+        assertEquals(claims.getSubject(), id.getSubject());
+        assertEquals("admin", id.getStringClaim("preferred_username"));
+
+        HttpResponse<String> fhir = browser.get(fhirBase() + "/Patient", "Authorization", "Bearer " + tokens.get("access_token"));
+        assertEquals(200, fhir.statusCode(), fhir.body());
+        HttpResponse<String> userinfo = browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + tokens.get("access_token"));
+        assertEquals(200, userinfo.statusCode(), userinfo.body());
+        assertEquals(id.getSubject(), json(userinfo).get("sub"));
+    }
+
+    @Test
+    void aSecondAuthorizationReusesTheSessionAndTheConsent() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        signInAndConsent(browser, clientId, new Pkce(), "openid patient/*.rs", List.of("openid", "patient/*.rs"));
+        HttpResponse<String> again = browser.get(authorizeUrl(clientId, new Pkce(), "openid patient/*.rs", "state-2", ""));
+        String callback = location(again);
+        assertTrue(callback.startsWith(CALLBACK + "?"), "no login and no consent page the second time: " + callback);
+        assertNotNull(queryParam(callback, "code"));
+        assertEquals("state-2", queryParam(callback, "state"));
+        assertEquals(issuer(), queryParam(callback, "iss"), "RFC 9207 iss in the response");
+    }
+
+    @Test
+    void promptNoneWithoutASessionReturnsLoginRequired() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        String callback = location(browser.get(authorizeUrl(clientId, new Pkce(), "openid", "s", "&prompt=none")));
+        assertEquals("login_required", queryParam(callback, "error"));
+        assertEquals("s", queryParam(callback, "state"));
+    }
+
+    @Test
+    void denyingConsentReturnsAccessDenied() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        HttpResponse<String> consent = signIn(browser, clientId, new Pkce(), "openid", "");
+        Map<String, List<String>> form = Browser.hiddenFields(consent.body());
+        form.put("decision", List.of("deny"));
+        String callback = location(browser.postForm(issuer() + "/consent", form));
+        assertEquals("access_denied", queryParam(callback, "error"));
+    }
+
+    @Test
+    void unknownClientAndUnregisteredRedirectUriAreShownNeverRedirected() {
+        Browser browser = new Browser();
+        HttpResponse<String> unknown = browser.get(issuer() + "/authorize?response_type=code&client_id=nobody&redirect_uri="
+                + enc("https://evil.example/cb"));
+        assertEquals(400, unknown.statusCode());
+        assertTrue(unknown.headers().firstValue("Location").isEmpty());
+        assertTrue(unknown.body().contains("nobody"), unknown.body());
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        HttpResponse<String> wrong = browser.get(issuer() + "/authorize?response_type=code&client_id=" + clientId
+                + "&redirect_uri=" + enc(CALLBACK + "/other"));
+        assertEquals(400, wrong.statusCode());
+        assertTrue(wrong.headers().firstValue("Location").isEmpty());
+        assertTrue(wrong.body().contains("is not registered for application"), wrong.body());
+    }
+
+    @Test
+    void publicClientsMustUsePkceWithS256() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        String base = issuer() + "/authorize?response_type=code&client_id=" + clientId + "&redirect_uri=" + enc(CALLBACK) + "&state=s";
+        String noPkce = location(browser.get(base));
+        assertEquals("invalid_request", queryParam(noPkce, "error"));
+        assertTrue(queryParam(noPkce, "error_description").contains("PKCE"));
+        String plain = location(browser.get(base + "&code_challenge=" + "a".repeat(43) + "&code_challenge_method=plain"));
+        assertEquals("invalid_request", queryParam(plain, "error"));
+        String implicit = location(browser.get(issuer() + "/authorize?response_type=token&client_id=" + clientId
+                + "&redirect_uri=" + enc(CALLBACK) + "&state=s"));
+        assertEquals("unsupported_response_type", queryParam(implicit, "error"));
+        String unknownScope = location(browser.get(authorizeUrl(clientId, new Pkce(), "openid spaceship/*.read", "s", "")));
+        assertEquals("invalid_scope", queryParam(unknownScope, "error"));
+        String wrongAud = location(browser.get(authorizeUrl(clientId, new Pkce(), "openid", "s", "&aud=" + enc("https://other.example/fhir"))));
+        assertEquals("invalid_request", queryParam(wrongAud, "error"));
+    }
+
+    @Test
+    void loginAndConsentPagesRefuseForgedPostsAndFraming() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        HttpResponse<String> login = browser.get(location(browser.get(authorizeUrl(clientId, new Pkce(), "openid", "s", ""))));
+        assertEquals(200, login.statusCode());
+        assertTrue(login.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        assertEquals("DENY", login.headers().firstValue("X-Frame-Options").orElse(""));
+        Map<String, List<String>> form = Browser.hiddenFields(login.body());
+        form.put("username", List.of("admin"));
+        form.put("password", List.of(adminPassword()));
+        Browser attacker = new Browser();
+        HttpResponse<String> forged = attacker.postForm(issuer() + "/login", form);
+        assertEquals(403, forged.statusCode(), "a post without the browser's cookie is refused");
+        form.put("password", List.of("wrong password"));
+        HttpResponse<String> wrong = browser.postForm(issuer() + "/login", form);
+        assertEquals(401, wrong.statusCode());
+        assertTrue(wrong.body().contains("The username or password is incorrect."), wrong.body());
+    }
+
+    @Test
+    void pagesSpeakJapaneseWithUiLocalesJa() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        HttpResponse<String> login = browser.get(location(browser.get(authorizeUrl(clientId, new Pkce(), "openid", "s", "&ui_locales=ja"))));
+        assertTrue(login.body().contains("<html lang=\"ja\">"), login.body());
+        assertTrue(login.body().contains("ログイン") || login.body().contains("サインイン"), login.body());
+    }
+
+    // --- token endpoint refusals -----------------------------------------------------------
+
+    @Test
+    void wrongOrMissingVerifierAndWrongRedirectUriAreInvalidGrant() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        String code = signInAndConsent(browser, clientId, pkce, "openid", List.of("openid"));
+        HttpResponse<String> wrongVerifier = exchange(browser, clientId, code, new Pkce().verifier);
+        assertError(wrongVerifier, 400, "invalid_grant", "code_verifier does not match");
+        String code2 = code(browser.get(authorizeUrl(clientId, pkce, "openid", "s", "")));
+        HttpResponse<String> missing = browser.postForm(issuer() + "/token", form("grant_type", "authorization_code",
+                "code", code2, "redirect_uri", CALLBACK, "client_id", clientId));
+        assertError(missing, 400, "invalid_grant", "code_verifier is missing");
+        String code3 = code(browser.get(authorizeUrl(clientId, pkce, "openid", "s", "")));
+        HttpResponse<String> otherRedirect = browser.postForm(issuer() + "/token", form("grant_type", "authorization_code",
+                "code", code3, "redirect_uri", CALLBACK + "/x", "client_id", clientId, "code_verifier", pkce.verifier));
+        assertError(otherRedirect, 400, "invalid_grant", "redirect_uri");
+    }
+
+    @Test
+    void replayedCodeRevokesTokensIssuedWithIt() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Registered resourceServer = confidential(browser, "client_credentials", "system/*.rs");
+        Pkce pkce = new Pkce();
+        String code = signInAndConsent(browser, clientId, pkce, "openid offline_access", List.of("openid", "offline_access"));
+        JSONObject tokens = json(exchange(browser, clientId, code, pkce.verifier));
+        assertEquals(true, introspect(browser, resourceServer, (String) tokens.get("access_token")).get("active"));
+        assertError(exchange(browser, clientId, code, pkce.verifier), 400, "invalid_grant", "already used");
+        assertEquals(false, introspect(browser, resourceServer, (String) tokens.get("access_token")).get("active"));
+        assertEquals(false, introspect(browser, resourceServer, (String) tokens.get("refresh_token")).get("active"));
+    }
+
+    @Test
+    void expiredCodeIsInvalidGrant() throws InterruptedException {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        String code = signInAndConsent(browser, clientId, pkce, "openid", List.of("openid"));
+        Thread.sleep(codeLifetimeMillis() + 1500);
+        assertError(exchange(browser, clientId, code, pkce.verifier), 400, "invalid_grant", "expired");
+    }
+
+    /** The integration runs shorten code lifetime (BASTION_TOKEN_CODE_SECONDS) so this test need not wait a minute. */
+    static long codeLifetimeMillis() {
+        String seconds = System.getenv("BASTION_TOKEN_CODE_SECONDS");
+        return (seconds == null ? 60 : Long.parseLong(seconds)) * 1000;
+    }
+
+    @Test
+    void refreshTokensRotateAndAReusedOneRevokesTheWholeGrant() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        String code = signInAndConsent(browser, clientId, pkce, "openid offline_access patient/*.rs",
+                List.of("openid", "offline_access", "patient/*.rs"));
+        JSONObject first = json(exchange(browser, clientId, code, pkce.verifier));
+        String refresh1 = (String) first.get("refresh_token");
+        HttpResponse<String> second = refresh(browser, clientId, refresh1, null);
+        assertEquals(200, second.statusCode(), second.body());
+        String refresh2 = (String) json(second).get("refresh_token");
+        assertNotEquals(refresh1, refresh2);
+        HttpResponse<String> narrowed = refresh(browser, clientId, refresh2, "openid offline_access");
+        assertEquals("openid offline_access", json(narrowed).get("scope"));
+        String refresh3 = (String) json(narrowed).get("refresh_token");
+        assertError(refresh(browser, clientId, refresh3, "openid offline_access user/*.*"), 400, "invalid_scope", "not granted");
+        assertError(refresh(browser, clientId, refresh1, null), 400, "invalid_grant", "already used");
+        assertError(refresh(browser, clientId, refresh3, null), 400, "invalid_grant", "revoked");
+    }
+
+    @Test
+    void revokingARefreshTokenEndsItsGrant() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Registered resourceServer = confidential(browser, "client_credentials", "system/*.rs");
+        Pkce pkce = new Pkce();
+        JSONObject tokens = json(exchange(browser, clientId,
+                signInAndConsent(browser, clientId, pkce, "openid offline_access", List.of("openid", "offline_access")), pkce.verifier));
+        HttpResponse<String> revoked = browser.postForm(issuer() + "/revoke", form("token", (String) tokens.get("refresh_token"),
+                "client_id", clientId));
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        assertEquals(false, introspect(browser, resourceServer, (String) tokens.get("access_token")).get("active"));
+        assertError(refresh(browser, clientId, (String) tokens.get("refresh_token"), null), 400, "invalid_grant", "revoked");
+        HttpResponse<String> unknown = browser.postForm(issuer() + "/revoke", form("token", "no-such-token", "client_id", clientId));
+        assertEquals(200, unknown.statusCode(), "RFC 7009 §2.2: an unknown token is no error");
+    }
+
+    @Test
+    void clientCredentialsWithClientSecretBasicAndPost() {
+        Browser browser = new Browser();
+        Registered client = confidential(browser, "client_credentials", "system/*.rs system/Patient.r");
+        HttpResponse<String> basic = browser.postForm(issuer() + "/token", form("grant_type", "client_credentials", "scope", "system/*.rs"),
+                "Authorization", client.basic());
+        assertEquals(200, basic.statusCode(), basic.body());
+        assertEquals("system/*.rs", json(basic).get("scope"));
+        assertNull(json(basic).get("refresh_token"));
+        HttpResponse<String> post = browser.postForm(issuer() + "/token", form("grant_type", "client_credentials",
+                "client_id", client.id, "client_secret", client.secret, "scope", "system/Patient.rs"));
+        assertEquals(200, post.statusCode(), "system/*.rs covers the narrower system/Patient.rs: " + post.body());
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"),
+                "Authorization", new Registered(client.id, "wrong", null).basic()), 401, "invalid_client", "secret");
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials", "scope", "patient/*.rs"),
+                "Authorization", client.basic()), 400, "invalid_scope", "patient/*.rs");
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials", "scope", "system/*.cruds"),
+                "Authorization", client.basic()), 400, "invalid_scope", "not allowed");
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "password", "username", "admin", "password", "x"),
+                "Authorization", client.basic()), 400, "unsupported_grant_type", "");
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "authorization_code", "code", "x", "redirect_uri", CALLBACK),
+                "Authorization", client.basic()), 400, "unauthorized_client", "grant type");
+    }
+
+    @Test
+    void privateKeyJwtClientCredentialsRefusesReplayedJtiUnsignedAndHmacAssertions() throws JOSEException {
+        Browser browser = new Browser();
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        Registered client = keyClient(browser, key, "client_credentials");
+        String assertion = assertion(key, client.id, client.id, issuer() + "/token", UUID.randomUUID().toString());
+        HttpResponse<String> ok = browser.postForm(issuer() + "/token", clientAssertion(assertion, "grant_type", "client_credentials",
+                "scope", "system/*.rs"));
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertError(browser.postForm(issuer() + "/token", clientAssertion(assertion, "grant_type", "client_credentials",
+                "scope", "system/*.rs")), 401, "invalid_client", "already used");
+        JWTClaimsSet claims = claims(client.id, client.id, issuer() + "/token", UUID.randomUUID().toString());
+        assertError(browser.postForm(issuer() + "/token", clientAssertion(new PlainJWT(claims).serialize(),
+                "grant_type", "client_credentials")), 401, "invalid_client", "");
+        SignedJWT hmac = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        hmac.sign(new MACSigner(key.toPublicJWK().toJSONString().repeat(2).getBytes(StandardCharsets.UTF_8)));
+        assertError(browser.postForm(issuer() + "/token", clientAssertion(hmac.serialize(), "grant_type", "client_credentials")),
+                401, "invalid_client", "");
+        ECKey other = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        assertError(browser.postForm(issuer() + "/token", clientAssertion(assertion(other, client.id, client.id, issuer() + "/token",
+                UUID.randomUUID().toString()), "grant_type", "client_credentials")), 401, "invalid_client", "signature");
+    }
+
+    @Test
+    void jwtBearerGrantActsForTheUserNamedInTheAssertion() throws JOSEException, ParseException {
+        Browser browser = new Browser();
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        Registered client = keyClient(browser, key, "urn:ietf:params:oauth:grant-type:jwt-bearer");
+        String assertion = assertion(key, client.id, "admin", issuer() + "/token", UUID.randomUUID().toString());
+        HttpResponse<String> ok = browser.postForm(issuer() + "/token", form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "assertion", assertion, "scope", "user/*.rs"));
+        assertEquals(200, ok.statusCode(), ok.body());
+        JWTClaimsSet claims = SignedJWT.parse((String) json(ok).get("access_token")).getJWTClaimsSet();
+        assertNotEquals(client.id, claims.getSubject(), "the token is the user's");
+        assertEquals(client.id, claims.getStringClaim("client_id"));
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "assertion", assertion)), 400, "invalid_grant", "already used");
+        String nobody = assertion(key, client.id, "nobody-" + UUID.randomUUID(), issuer() + "/token", UUID.randomUUID().toString());
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "assertion", nobody)), 400, "invalid_grant", "neither the client_id nor an enabled user");
+    }
+
+    @Test
+    void introspectionNeedsAConfidentialClient() {
+        Browser browser = new Browser();
+        String publicId = (String) register(browser, publicApp()).get("client_id");
+        assertError(browser.postForm(issuer() + "/introspect", form("token", "x", "client_id", publicId)), 401, "invalid_client", "public");
+        assertError(browser.postForm(issuer() + "/introspect", form("token", "x")), 401, "invalid_client", "");
+        Registered resourceServer = confidential(browser, "client_credentials", "system/*.rs");
+        assertEquals(false, introspect(browser, resourceServer, "eyJhbGciOiJSUzI1NiJ9.e30.AAAA").get("active"));
+    }
+
+    @Test
+    void logoutEndsTheSessionAndReturnsToARegisteredUri() {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        JSONObject tokens = json(exchange(browser, clientId, signInAndConsent(browser, clientId, pkce, "openid", List.of("openid")), pkce.verifier));
+        HttpResponse<String> logout = browser.get(issuer() + "/logout?id_token_hint=" + tokens.get("id_token")
+                + "&post_logout_redirect_uri=" + enc(LOGGED_OUT) + "&state=bye");
+        assertEquals(LOGGED_OUT + "?state=bye", location(logout));
+        String callback = location(browser.get(authorizeUrl(clientId, new Pkce(), "openid", "s", "&prompt=none")));
+        assertEquals("login_required", queryParam(callback, "error"), "the session is gone");
+        HttpResponse<String> foreign = browser.get(issuer() + "/logout?client_id=" + clientId + "&post_logout_redirect_uri=" + enc("https://evil.example/"));
+        assertEquals(400, foreign.statusCode());
+        assertTrue(foreign.headers().firstValue("Location").isEmpty());
+    }
+
+    @Test
+    void corsPreflightIsAnsweredOnlyForTrustedOrigins() {
+        Browser browser = new Browser();
+        register(browser, publicApp());
+        HttpResponse<String> trusted = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(issuer() + "/token"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", APP_ORIGIN).header("Access-Control-Request-Method", "POST").build());
+        assertEquals(204, trusted.statusCode(), trusted.body());
+        assertEquals(APP_ORIGIN, trusted.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        HttpResponse<String> untrusted = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(issuer() + "/token"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST").build());
+        assertEquals(403, untrusted.statusCode());
+        assertTrue(untrusted.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+    }
+
+    // --- helpers ---------------------------------------------------------------------------
+
+    record Registered(String id, String secret, String registrationToken) {
+        String basic() {
+            return "Basic " + Base64.getEncoder().encodeToString((enc(id) + ":" + enc(secret)).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static final class Pkce {
+        final String verifier = new CodeVerifier().getValue();
+        final String challenge = CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue();
+    }
+
+    static String publicApp() {
+        return "{\"client_name\":\"IT SMART App\",\"redirect_uris\":[\"" + CALLBACK + "\"],\"post_logout_redirect_uris\":[\"" + LOGGED_OUT
+                + "\"],\"token_endpoint_auth_method\":\"none\",\"grant_types\":[\"authorization_code\",\"refresh_token\"],"
+                + "\"bastion_cors_origins\":[\"" + APP_ORIGIN + "\"]}";
+    }
+
+    JSONObject register(Browser browser, String metadata) {
+        HttpResponse<String> response = browser.postJson(issuer() + "/register", metadata);
+        assertEquals(201, response.statusCode(), response.body());
+        return json(response);
+    }
+
+    Registered confidential(Browser browser, String grantTypes, String scope) {
+        JSONObject registered = register(browser, "{\"client_name\":\"IT service\",\"grant_types\":[\"" + grantTypes
+                + "\"],\"token_endpoint_auth_method\":\"client_secret_basic\",\"scope\":\"" + scope + "\"}");
+        return new Registered((String) registered.get("client_id"), (String) registered.get("client_secret"),
+                (String) registered.get("registration_access_token"));
+    }
+
+    Registered keyClient(Browser browser, ECKey key, String grantType) {
+        JSONObject registered = register(browser, "{\"client_name\":\"IT backend\",\"grant_types\":[\"" + grantType
+                + "\"],\"token_endpoint_auth_method\":\"private_key_jwt\",\"scope\":\"system/*.rs user/*.rs\",\"jwks\":{\"keys\":["
+                + key.toPublicJWK().toJSONString() + "]}}");
+        return new Registered((String) registered.get("client_id"), null, null);
+    }
+
+    String authorizeUrl(String clientId, Pkce pkce, String scope, String state, String extra) {
+        return issuer() + "/authorize?response_type=code&client_id=" + enc(clientId) + "&redirect_uri=" + enc(CALLBACK)
+                + "&scope=" + enc(scope) + "&state=" + enc(state) + "&nonce=n-0S6_WzA2Mj&code_challenge=" + pkce.challenge
+                + "&code_challenge_method=S256&aud=" + enc(fhirBase()) + extra;
+    }
+
+    /** Authorize, then sign in as the bootstrap admin: the consent page. */
+    HttpResponse<String> signIn(Browser browser, String clientId, Pkce pkce, String scope, String extra) {
+        String loginUrl = location(browser.get(authorizeUrl(clientId, pkce, scope, "xyz", extra)));
+        assertTrue(loginUrl.startsWith(issuer() + "/login?request="), loginUrl);
+        HttpResponse<String> login = browser.get(loginUrl);
+        assertEquals(200, login.statusCode(), login.body());
+        Map<String, List<String>> form = Browser.hiddenFields(login.body());
+        form.put("username", List.of("admin"));
+        form.put("password", List.of(adminPassword()));
+        String consentUrl = location(browser.postForm(issuer() + "/login", form));
+        assertTrue(consentUrl.startsWith(issuer() + "/consent?request="), consentUrl);
+        HttpResponse<String> consent = browser.get(consentUrl);
+        assertEquals(200, consent.statusCode(), consent.body());
+        return consent;
+    }
+
+    /** The whole page flow, ticking only the given scopes: the code from the callback. */
+    String signInAndConsent(Browser browser, String clientId, Pkce pkce, String scope, List<String> ticked) {
+        HttpResponse<String> consent = signIn(browser, clientId, pkce, scope, "");
+        for (String s : scope.split(" ")) {
+            assertTrue(consent.body().contains("value=\"" + s + "\""), "consent lists " + s);
+        }
+        Map<String, List<String>> form = Browser.hiddenFields(consent.body());
+        form.put("decision", List.of("approve"));
+        form.put("scope", ticked);
+        HttpResponse<String> callback = browser.postForm(issuer() + "/consent", form);
+        assertEquals("xyz", queryParam(location(callback), "state"));
+        return code(callback);
+    }
+
+    static String code(HttpResponse<String> callback) {
+        String url = location(callback);
+        assertTrue(url.startsWith(CALLBACK + "?"), url);
+        String code = queryParam(url, "code");
+        assertNotNull(code, url);
+        return code;
+    }
+
+    HttpResponse<String> exchange(Browser browser, String clientId, String code, String verifier) {
+        return browser.postForm(issuer() + "/token", form("grant_type", "authorization_code", "code", code,
+                "redirect_uri", CALLBACK, "client_id", clientId, "code_verifier", verifier));
+    }
+
+    HttpResponse<String> refresh(Browser browser, String clientId, String refreshToken, String scope) {
+        Map<String, List<String>> form = form("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId);
+        if (scope != null) {
+            form.put("scope", List.of(scope));
+        }
+        return browser.postForm(issuer() + "/token", form);
+    }
+
+    JSONObject introspect(Browser browser, Registered caller, String token) {
+        HttpResponse<String> response = browser.postForm(issuer() + "/introspect", form("token", token), "Authorization", caller.basic());
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response);
+    }
+
+    static Map<String, List<String>> clientAssertion(String assertion, String... pairs) {
+        Map<String, List<String>> form = form(pairs);
+        form.put("client_assertion_type", List.of("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+        form.put("client_assertion", List.of(assertion));
+        return form;
+    }
+
+    static JWTClaimsSet claims(String issuer, String subject, String audience, String jti) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(audience).jwtID(jti)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(120))).build();
+    }
+
+    static String assertion(ECKey key, String issuer, String subject, String audience, String jti) throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                claims(issuer, subject, audience, jti));
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
+    }
+
+    static void assertError(HttpResponse<String> response, int status, String error, String inDescription) {
+        assertEquals(status, response.statusCode(), response.body());
+        JSONObject body = json(response);
+        assertEquals(error, body.get("error"), response.body());
+        String description = String.valueOf(body.get("error_description"));
+        assertTrue(description.contains(inDescription), "error_description should contain '" + inDescription + "': " + description);
+    }
+
+    static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

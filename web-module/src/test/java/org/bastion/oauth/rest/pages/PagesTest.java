@@ -1,0 +1,184 @@
+package org.bastion.oauth.rest.pages;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PagesTest {
+
+    private static final String ACTION = "http://localhost:8080/oauth2/login";
+
+    private final Pages pages = new Pages();
+
+    @Test
+    void uiLocalesChooseTheLanguage() {
+        assertEquals(Locale.JAPANESE, pages.locale("ja", List.of()));
+        assertEquals(Locale.JAPANESE, pages.locale("fr ja-JP", List.of(Locale.ENGLISH)));
+        assertEquals(Locale.ENGLISH, pages.locale("en-GB ja", List.of(Locale.JAPANESE)));
+        assertEquals(Locale.ENGLISH, pages.locale("fr", List.of()));
+    }
+
+    @Test
+    void acceptLanguageIsUsedWhenUiLocalesNamesNoSupportedLanguage() {
+        assertEquals(Locale.JAPANESE, pages.locale(null, List.of(Locale.JAPAN)));
+        assertEquals(Locale.JAPANESE, pages.locale("", List.of(Locale.FRENCH, Locale.forLanguageTag("ja"))));
+        assertEquals(Locale.JAPANESE, pages.locale("de", List.of(Locale.JAPANESE, Locale.ENGLISH)));
+        assertEquals(Locale.ENGLISH, pages.locale(null, List.of(Locale.FRENCH)));
+        assertEquals(Locale.ENGLISH, pages.locale(null, null));
+    }
+
+    @Test
+    void loginPageEscapesEveryValue() {
+        String html = pages.login(Locale.ENGLISH, new LoginPage(ACTION + "?a=1&b=2", "req\"1", "tok<en>",
+                "<script>alert(1)</script>", "\"><img src=x>", null));
+
+        assertFalse(html.contains("<script>alert(1)</script>"), html);
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), html);
+        assertFalse(html.contains("\"><img src=x>"), html);
+        assertTrue(html.contains("value=\"&quot;&gt;&lt;img src=x&gt;\""), html);
+        assertTrue(html.contains("action=\"http://localhost:8080/oauth2/login?a=1&amp;b=2\""), html);
+        assertTrue(html.contains("name=\"request\" value=\"req&quot;1\""), html);
+        assertTrue(html.contains("name=\"csrf\" value=\"tok&lt;en&gt;\""), html);
+        assertFalse(html.contains("<script"), "no script at all");
+    }
+
+    @Test
+    void loginPageHasTheFormAndShowsTheError() {
+        String html = pages.login(Locale.ENGLISH, new LoginPage(ACTION, "r1", "c1", "Growth Chart", null,
+                new Message("login.error.locked", 15)));
+
+        assertTrue(html.startsWith("<!DOCTYPE html>"), html);
+        assertTrue(html.contains("<html lang=\"en\">"), html);
+        assertTrue(html.contains("<form method=\"post\" action=\"" + ACTION + "\">"), html);
+        assertTrue(html.contains("<input type=\"hidden\" name=\"request\" value=\"r1\">"), html);
+        assertTrue(html.contains("<input type=\"hidden\" name=\"csrf\" value=\"c1\">"), html);
+        assertTrue(html.contains("autocomplete=\"username\""), html);
+        assertTrue(html.contains("type=\"password\" autocomplete=\"current-password\" required"), html);
+        assertTrue(html.contains("Sign in to continue to Growth Chart"), html);
+        assertTrue(html.contains("role=\"alert\">Too many failed sign-ins. Try again in 15 minutes.<"), html);
+
+        String withoutError = pages.login(Locale.ENGLISH, new LoginPage(ACTION, "r1", "c1", "Growth Chart", "alice", null));
+        assertFalse(withoutError.contains("role=\"alert\""), withoutError);
+        assertTrue(withoutError.contains("value=\"alice\""), withoutError);
+    }
+
+    @Test
+    void japaneseLoginPage() {
+        String html = pages.login(Locale.JAPANESE, new LoginPage(ACTION, "r1", "c1", "成長曲線", null,
+                new Message("login.error.invalid")));
+
+        assertTrue(html.contains("<html lang=\"ja\">"), html);
+        assertTrue(html.contains("ログイン"), html);
+        assertTrue(html.contains("パスワード"), html);
+        assertTrue(html.contains("成長曲線 を利用するにはログインしてください"), html);
+        assertTrue(html.contains("ユーザー名またはパスワードが正しくありません。"), html);
+        assertFalse(html.contains("Sign in"), html);
+    }
+
+    @Test
+    void consentPageRendersEachScopeWithItsCheckedState() {
+        String html = pages.consent(Locale.ENGLISH, new ConsentPage(ACTION, "r1", "c1", "Growth <Chart>", "alice",
+                List.of(new ScopeChoice("openid", "Confirm your identity", true),
+                        new ScopeChoice("patient/Observation.rs", "Read and search Observation data", false))));
+
+        assertTrue(html.contains("Growth &lt;Chart&gt; is requesting access"), html);
+        assertTrue(html.contains("Signed in as <strong>alice</strong>"), html);
+        assertTrue(html.contains("<input type=\"checkbox\" name=\"scope\" value=\"openid\" checked>"), html);
+        assertTrue(html.contains("<input type=\"checkbox\" name=\"scope\" value=\"patient/Observation.rs\">"), html);
+        assertTrue(html.contains(">patient/Observation.rs</code>"), html);
+        assertTrue(html.contains("Read and search Observation data"), html);
+        assertTrue(html.contains("name=\"decision\" value=\"approve\">Allow</button>"), html);
+        assertTrue(html.contains("name=\"decision\" value=\"deny\">Deny</button>"), html);
+        assertTrue(html.contains("<input type=\"hidden\" name=\"request\" value=\"r1\">"), html);
+        assertTrue(html.contains("<input type=\"hidden\" name=\"csrf\" value=\"c1\">"), html);
+        assertTrue(html.contains("Permissions you untick are not granted."), html);
+    }
+
+    @Test
+    void errorAndSignedOutPages() {
+        String error = pages.error(Locale.JAPANESE, new ErrorPage(new Message("error.title.invalid_request"),
+                new Message("error.unknown_client", "<evil>")));
+        assertTrue(error.contains("<html lang=\"ja\">"), error);
+        assertTrue(error.contains("このリクエストは処理できません"), error);
+        assertTrue(error.contains("アプリケーション「&lt;evil&gt;」はこのサーバーに登録されていません。"), error);
+
+        String signedOut = pages.loggedOut(Locale.ENGLISH);
+        assertTrue(signedOut.contains("You have signed out"), signedOut);
+    }
+
+    @Test
+    void messagesAreFormattedWithTheirArguments() {
+        assertEquals("The redirect URI 'https://evil.example/cb' is not registered for application 'growth'. "
+                        + "Check the redirect URIs registered for this client.",
+                pages.message(Locale.ENGLISH, new Message("error.bad_redirect_uri", "https://evil.example/cb", "growth")));
+        assertEquals("リダイレクト URI「https://evil.example/cb」はアプリケーション「growth」に登録されていません。"
+                        + "このクライアントに登録されているリダイレクト URI を確認してください。",
+                pages.message(Locale.JAPANESE, new Message("error.bad_redirect_uri", "https://evil.example/cb", "growth")));
+        assertEquals("Read all FHIR data about the selected patient", pages.message(Locale.ENGLISH,
+                new Message("scope.smart.patient", pages.message(Locale.ENGLISH, new Message("scope.smart.all")),
+                        pages.message(Locale.ENGLISH, new Message("scope.action.read")))));
+        assertEquals(", ", pages.message(Locale.ENGLISH, new Message("scope.action.join")));
+        assertEquals("no.such.key", pages.message(Locale.ENGLISH, new Message("no.such.key")));
+    }
+
+    @Test
+    void aNonJapaneseLocaleGetsEnglishWhateverTheJvmDefault() {
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.JAPAN);
+            assertEquals("Allow", pages.message(Locale.ENGLISH, new Message("consent.allow")));
+            assertEquals("Allow", pages.message(Locale.FRENCH, new Message("consent.allow")));
+            Locale.setDefault(Locale.US);
+            assertEquals("許可する", pages.message(Locale.JAPANESE, new Message("consent.allow")));
+        } finally {
+            Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    void bothBundlesHaveTheSameKeysAndValidPatterns() throws IOException {
+        Properties english = load("messages.properties");
+        Properties japanese = load("messages_ja.properties");
+
+        assertEquals(new TreeSet<>(english.stringPropertyNames()), new TreeSet<>(japanese.stringPropertyNames()));
+        Pattern placeholder = Pattern.compile("\\{(\\d+)");
+        for (String key : english.stringPropertyNames()) {
+            new MessageFormat(english.getProperty(key), Locale.ENGLISH);
+            new MessageFormat(japanese.getProperty(key), Locale.JAPANESE);
+            assertEquals(arguments(placeholder.matcher(english.getProperty(key))),
+                    arguments(placeholder.matcher(japanese.getProperty(key))), key);
+        }
+    }
+
+    private static TreeSet<String> arguments(Matcher matcher) {
+        TreeSet<String> found = new TreeSet<>();
+        while (matcher.find()) {
+            found.add(matcher.group(1));
+        }
+        return found;
+    }
+
+    private static Properties load(String name) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = PagesTest.class.getResourceAsStream(name)) {
+            assertNotNull(in, name);
+            properties.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        return properties;
+    }
+}
