@@ -104,3 +104,13 @@ create table used_assertion (
 
 alter table bastion_user add column failed_logins integer default 0 not null;
 alter table bastion_user add column locked_until timestamp with time zone;
+
+-- An EHR launch (SMART App Launch 2 §2.0.4): the opaque launch handle and the context it stands for.
+create table launch_context (
+    handle varchar(64) not null primary key,
+    patient varchar(100),
+    encounter varchar(100),
+    created_by varchar(36),
+    created_at timestamp with time zone not null,
+    expires_at timestamp with time zone not null
+);

@@ -96,7 +96,8 @@ abstract class OAuthContract {
         List<?> capabilities = (List<?>) smart.get("capabilities");
         assertTrue(capabilities.containsAll(List.of("launch-standalone", "client-public", "client-confidential-symmetric",
                 "client-confidential-asymmetric", "sso-openid-connect", "permission-v1", "permission-v2", "authorize-post")), capabilities.toString());
-        assertFalse(capabilities.contains("launch-ehr"), "EHR launch is not implemented yet, so it must not be claimed");
+        assertTrue(capabilities.containsAll(List.of("launch-ehr", "context-ehr-patient")), capabilities.toString());
+        assertFalse(capabilities.contains("context-standalone-patient"), "the standalone patient picker is not implemented, so it must not be claimed");
     }
 
     // --- registration ----------------------------------------------------------------------
@@ -361,6 +362,19 @@ abstract class OAuthContract {
     }
 
     @Test
+    void aRevokedAccessTokenIsRefusedByTheFhirApiAndUserinfo() {
+        Browser browser = new Browser();
+        Registered client = confidential(browser, "client_credentials", "system/*.rs");
+        String token = (String) json(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"),
+                "Authorization", client.basic())).get("access_token");
+        assertEquals(200, browser.get(fhirBase() + "/Patient", "Authorization", "Bearer " + token).statusCode());
+        assertEquals(200, browser.postForm(issuer() + "/revoke", form("token", token), "Authorization", client.basic()).statusCode());
+        HttpResponse<String> after = browser.get(fhirBase() + "/Patient", "Authorization", "Bearer " + token);
+        assertEquals(401, after.statusCode());
+        assertTrue(after.headers().firstValue("WWW-Authenticate").orElse("").contains("revoked"), after.headers().toString());
+    }
+
+    @Test
     void clientCredentialsWithClientSecretBasicAndPost() {
         Browser browser = new Browser();
         Registered client = confidential(browser, "client_credentials", "system/*.rs system/Patient.r");
@@ -394,17 +408,17 @@ abstract class OAuthContract {
                 "scope", "system/*.rs"));
         assertEquals(200, ok.statusCode(), ok.body());
         assertError(browser.postForm(issuer() + "/token", clientAssertion(assertion, "grant_type", "client_credentials",
-                "scope", "system/*.rs")), 401, "invalid_client", "already used");
+                "scope", "system/*.rs")), 400, "invalid_client", "already used");
         JWTClaimsSet claims = claims(client.id, client.id, issuer() + "/token", UUID.randomUUID().toString());
         assertError(browser.postForm(issuer() + "/token", clientAssertion(new PlainJWT(claims).serialize(),
-                "grant_type", "client_credentials")), 401, "invalid_client", "");
+                "grant_type", "client_credentials")), 400, "invalid_client", "");
         SignedJWT hmac = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         hmac.sign(new MACSigner(key.toPublicJWK().toJSONString().repeat(2).getBytes(StandardCharsets.UTF_8)));
         assertError(browser.postForm(issuer() + "/token", clientAssertion(hmac.serialize(), "grant_type", "client_credentials")),
-                401, "invalid_client", "");
+                400, "invalid_client", "");
         ECKey other = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
         assertError(browser.postForm(issuer() + "/token", clientAssertion(assertion(other, client.id, client.id, issuer() + "/token",
-                UUID.randomUUID().toString()), "grant_type", "client_credentials")), 401, "invalid_client", "signature");
+                UUID.randomUUID().toString()), "grant_type", "client_credentials")), 400, "invalid_client", "signature");
     }
 
     @Test
@@ -430,8 +444,8 @@ abstract class OAuthContract {
     void introspectionNeedsAConfidentialClient() {
         Browser browser = new Browser();
         String publicId = (String) register(browser, publicApp()).get("client_id");
-        assertError(browser.postForm(issuer() + "/introspect", form("token", "x", "client_id", publicId)), 401, "invalid_client", "public");
-        assertError(browser.postForm(issuer() + "/introspect", form("token", "x")), 401, "invalid_client", "");
+        assertError(browser.postForm(issuer() + "/introspect", form("token", "x", "client_id", publicId)), 400, "invalid_client", "public");
+        assertError(browser.postForm(issuer() + "/introspect", form("token", "x")), 400, "invalid_client", "");
         Registered resourceServer = confidential(browser, "client_credentials", "system/*.rs");
         assertEquals(false, introspect(browser, resourceServer, "eyJhbGciOiJSUzI1NiJ9.e30.AAAA").get("active"));
     }
@@ -466,6 +480,93 @@ abstract class OAuthContract {
                 .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST").build());
         assertEquals(403, untrusted.statusCode());
         assertTrue(untrusted.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+    }
+
+    // --- users, admin API, EHR launch ------------------------------------------------------
+
+    @Test
+    void adminApiNeedsAnAdminsTokenAndSaysWhy() {
+        Browser browser = new Browser();
+        HttpResponse<String> none = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"1\"}");
+        assertEquals(401, none.statusCode());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").contains("No access token"));
+        String admin = adminToken();
+        String username = "clinician-" + UUID.randomUUID();
+        createUser(admin, username, "Practitioner/prac-1", "[]");
+        String userToken = userToken(username, "correct horse battery");
+        HttpResponse<String> notAdmin = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"1\"}",
+                "Authorization", "Bearer " + userToken);
+        assertEquals(403, notAdmin.statusCode());
+        assertEquals("insufficient_role", json(notAdmin).get("error"));
+        HttpResponse<String> badUser = browser.postJson(baseUrl() + "/admin/api/users",
+                "{\"username\":\"x y\",\"password\":\"long enough\"}", "Authorization", "Bearer " + admin);
+        assertEquals(400, badUser.statusCode());
+        assertEquals("username", json(badUser).get("field"));
+        HttpResponse<String> badJson = browser.postJson(baseUrl() + "/admin/api/users", "{\"username\":", "Authorization", "Bearer " + admin);
+        assertEquals(400, badJson.statusCode());
+        assertEquals("invalid_input", json(badJson).get("error"));
+    }
+
+    @Test
+    void aUsersFhirUserIsInTheIdTokenAndUserinfo() throws ParseException {
+        String admin = adminToken();
+        String username = "patient-" + UUID.randomUUID();
+        createUser(admin, username, "Patient/pat-7", "[]");
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        String code = signInAndConsent(browser, clientId, pkce, "openid fhirUser", List.of("openid", "fhirUser"), username, "correct horse battery");
+        JSONObject tokens = json(exchange(browser, clientId, code, pkce.verifier));
+        assertEquals(fhirBase() + "/Patient/pat-7", SignedJWT.parse((String) tokens.get("id_token")).getJWTClaimsSet().getStringClaim("fhirUser"));
+        HttpResponse<String> userinfo = browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + tokens.get("access_token"));
+        assertEquals(fhirBase() + "/Patient/pat-7", json(userinfo).get("fhirUser"));
+    }
+
+    @Test
+    void repeatedWrongPasswordsLockSignInForAWhile() {
+        String username = "locked-" + UUID.randomUUID();
+        createUser(adminToken(), username, null, "[]");
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        HttpResponse<String> login = browser.get(location(browser.get(authorizeUrl(clientId, new Pkce(), "openid", "s", ""))));
+        Map<String, List<String>> form = Browser.hiddenFields(login.body());
+        form.put("username", List.of(username));
+        for (int i = 0; i < 5; i++) {
+            form.put("password", List.of("wrong " + i));
+            HttpResponse<String> wrong = browser.postForm(issuer() + "/login", form);
+            assertEquals(401, wrong.statusCode());
+        }
+        form.put("password", List.of("correct horse battery"));
+        HttpResponse<String> locked = browser.postForm(issuer() + "/login", form);
+        assertEquals(401, locked.statusCode(), "even the right password is refused while locked");
+        assertTrue(locked.body().contains("Too many failed sign-ins"), locked.body());
+    }
+
+    @Test
+    void ehrLaunchCarriesThePatientIntoTheTokenResponse() {
+        String admin = adminToken();
+        Browser browser = new Browser();
+        HttpResponse<String> created = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"pat-42\",\"encounter\":\"enc-9\"}",
+                "Authorization", "Bearer " + admin);
+        assertEquals(201, created.statusCode(), created.body());
+        String launch = (String) json(created).get("launch");
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        HttpResponse<String> consent = signIn(browser, clientId, pkce, "launch openid patient/*.rs", "&launch=" + enc(launch));
+        Map<String, List<String>> form = Browser.hiddenFields(consent.body());
+        form.put("decision", List.of("approve"));
+        form.put("scope", List.of("launch", "openid", "patient/*.rs"));
+        JSONObject tokens = json(exchange(browser, clientId, code(browser.postForm(issuer() + "/consent", form)), pkce.verifier));
+        assertEquals("pat-42", tokens.get("patient"));
+        assertEquals("enc-9", tokens.get("encounter"));
+        assertEquals(issuer() + "/smart-style.json", tokens.get("smart_style_url"));
+        assertEquals(200, browser.get((String) tokens.get("smart_style_url")).statusCode());
+        String unknown = location(browser.get(authorizeUrl(clientId, new Pkce(), "launch openid", "s", "&launch=no-such-launch")));
+        assertEquals("invalid_request", queryParam(unknown, "error"));
+        HttpResponse<String> badPatient = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"../etc\"}",
+                "Authorization", "Bearer " + admin);
+        assertEquals(400, badPatient.statusCode());
+        assertEquals("patient", json(badPatient).get("field"));
     }
 
     // --- helpers ---------------------------------------------------------------------------
@@ -507,6 +608,27 @@ abstract class OAuthContract {
         return new Registered((String) registered.get("client_id"), null, null);
     }
 
+    /** An access token of the bootstrap admin, through the code flow. */
+    String adminToken() {
+        return userToken("admin", adminPassword());
+    }
+
+    String userToken(String username, String password) {
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        String code = signInAndConsent(browser, clientId, pkce, "openid", List.of("openid"), username, password);
+        return (String) json(exchange(browser, clientId, code, pkce.verifier)).get("access_token");
+    }
+
+    void createUser(String adminToken, String username, String fhirUser, String roles) {
+        HttpResponse<String> created = new Browser().postJson(baseUrl() + "/admin/api/users", "{\"username\":\"" + username
+                        + "\",\"password\":\"correct horse battery\",\"roles\":" + roles
+                        + (fhirUser == null ? "" : ",\"fhirUser\":\"" + fhirUser + "\"") + "}",
+                "Authorization", "Bearer " + adminToken);
+        assertEquals(201, created.statusCode(), created.body());
+    }
+
     String authorizeUrl(String clientId, Pkce pkce, String scope, String state, String extra) {
         return issuer() + "/authorize?response_type=code&client_id=" + enc(clientId) + "&redirect_uri=" + enc(CALLBACK)
                 + "&scope=" + enc(scope) + "&state=" + enc(state) + "&nonce=n-0S6_WzA2Mj&code_challenge=" + pkce.challenge
@@ -515,13 +637,17 @@ abstract class OAuthContract {
 
     /** Authorize, then sign in as the bootstrap admin: the consent page. */
     HttpResponse<String> signIn(Browser browser, String clientId, Pkce pkce, String scope, String extra) {
+        return signIn(browser, clientId, pkce, scope, extra, "admin", adminPassword());
+    }
+
+    HttpResponse<String> signIn(Browser browser, String clientId, Pkce pkce, String scope, String extra, String username, String password) {
         String loginUrl = location(browser.get(authorizeUrl(clientId, pkce, scope, "xyz", extra)));
         assertTrue(loginUrl.startsWith(issuer() + "/login?request="), loginUrl);
         HttpResponse<String> login = browser.get(loginUrl);
         assertEquals(200, login.statusCode(), login.body());
         Map<String, List<String>> form = Browser.hiddenFields(login.body());
-        form.put("username", List.of("admin"));
-        form.put("password", List.of(adminPassword()));
+        form.put("username", List.of(username));
+        form.put("password", List.of(password));
         String consentUrl = location(browser.postForm(issuer() + "/login", form));
         assertTrue(consentUrl.startsWith(issuer() + "/consent?request="), consentUrl);
         HttpResponse<String> consent = browser.get(consentUrl);
@@ -531,7 +657,11 @@ abstract class OAuthContract {
 
     /** The whole page flow, ticking only the given scopes: the code from the callback. */
     String signInAndConsent(Browser browser, String clientId, Pkce pkce, String scope, List<String> ticked) {
-        HttpResponse<String> consent = signIn(browser, clientId, pkce, scope, "");
+        return signInAndConsent(browser, clientId, pkce, scope, ticked, "admin", adminPassword());
+    }
+
+    String signInAndConsent(Browser browser, String clientId, Pkce pkce, String scope, List<String> ticked, String username, String password) {
+        HttpResponse<String> consent = signIn(browser, clientId, pkce, scope, "", username, password);
         for (String s : scope.split(" ")) {
             assertTrue(consent.body().contains("value=\"" + s + "\""), "consent lists " + s);
         }

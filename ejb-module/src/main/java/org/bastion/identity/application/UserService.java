@@ -7,11 +7,14 @@ import jakarta.persistence.PersistenceContext;
 import org.bastion.identity.domain.BastionUser;
 import org.bastion.identity.domain.PasswordHash;
 import org.bastion.platform.BastionSettings;
+import org.bastion.platform.InvalidInputException;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 @Stateless
 public class UserService {
@@ -19,6 +22,9 @@ public class UserService {
     private static final Logger LOG = Logger.getLogger(UserService.class.getName());
     private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,255}");
+    private static final Pattern FHIR_USER = Pattern.compile("(Patient|Practitioner|PractitionerRole|RelatedPerson|Person)/[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern ROLE = Pattern.compile("[a-z0-9_-]{1,64}");
     private static final String DUMMY_HASH = PasswordHash.hash("not a password".toCharArray());
 
     @PersistenceContext(unitName = "bastion")
@@ -76,6 +82,41 @@ public class UserService {
         }
         user.loginSucceeded();
         return new SignIn(user, 0);
+    }
+
+    public Optional<BastionUser> find(String id) {
+        return id == null || id.length() > 36 ? Optional.empty() : Optional.ofNullable(em.find(BastionUser.class, id));
+    }
+
+    /** A new user; the input is checked field by field. */
+    public BastionUser create(String username, char[] password, String fhirUser, Set<String> roles, String locale) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new InvalidInputException("username", "must be 1 to 255 of letters, digits and . _ @ -");
+        }
+        if (password == null || password.length < 8) {
+            throw new InvalidInputException("password", "must be at least 8 characters");
+        }
+        if (fhirUser != null && !FHIR_USER.matcher(fhirUser).matches()) {
+            throw new InvalidInputException("fhirUser", "must be a relative reference to a Patient, Practitioner, PractitionerRole, "
+                    + "RelatedPerson or Person, e.g. Practitioner/123");
+        }
+        for (String role : roles) {
+            if (!ROLE.matcher(role).matches()) {
+                throw new InvalidInputException("roles", "'" + role + "' is not a role name (lowercase letters, digits, - and _)");
+            }
+        }
+        if (locale != null && !locale.matches("en|ja")) {
+            throw new InvalidInputException("locale", "must be en or ja");
+        }
+        if (!em.createQuery("select u from BastionUser u where u.username = :name", BastionUser.class)
+                .setParameter("name", username).getResultList().isEmpty()) {
+            throw new InvalidInputException("username", "'" + username + "' is taken");
+        }
+        BastionUser user = new BastionUser(username, password, roles, Instant.now());
+        user.fhirUser(fhirUser);
+        user.locale(locale);
+        em.persist(user);
+        return user;
     }
 
     private static String generatePassword() {

@@ -86,6 +86,14 @@ public class BastionUser {
         return locale;
     }
 
+    public void locale(String locale) {
+        this.locale = locale;
+    }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+
     /** Minutes left (at least 1) while sign-in is locked after repeated failures, else 0. */
     public long lockedMinutes(Instant now) {
         if (lockedUntil == null || !now.isBefore(lockedUntil)) {

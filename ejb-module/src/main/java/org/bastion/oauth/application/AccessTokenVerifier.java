@@ -45,6 +45,9 @@ public class AccessTokenVerifier {
     @Inject
     BastionSettings settings;
 
+    @EJB
+    Revocations revocations;
+
     private final Clock clock = Clock.systemUTC();
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
@@ -71,6 +74,9 @@ public class AccessTokenVerifier {
         verifySignature(jwt);
         checkLifetime(claims);
         checkAudience(claims);
+        if (claims.getJWTID() != null && revocations.revoked(claims.getJWTID())) {
+            throw new InvalidTokenException("Token was revoked (by its client, by the user, or because its grant was revoked)");
+        }
         return new VerifiedAccessToken(token, claims);
     }
 

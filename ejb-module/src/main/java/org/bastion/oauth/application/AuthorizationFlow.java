@@ -24,6 +24,7 @@ import org.bastion.identity.application.UserService;
 import org.bastion.identity.domain.BastionUser;
 import org.bastion.oauth.domain.ConsentGrant;
 import org.bastion.oauth.domain.GrantContext;
+import org.bastion.oauth.domain.LaunchContext;
 import org.bastion.oauth.domain.LoginSession;
 import org.bastion.oauth.domain.OAuthClient;
 import org.bastion.oauth.domain.PendingAuthorization;
@@ -65,6 +66,9 @@ public class AuthorizationFlow {
 
     @EJB
     UserService users;
+
+    @EJB
+    LaunchContexts launches;
 
     @Inject
     BastionSettings settings;
@@ -271,7 +275,11 @@ public class AuthorizationFlow {
         PendingAuthorization pending = request.pending();
         AuthorizationRequest authorization = request.authorization();
         String code = Secrets.random();
-        GrantContext context = new GrantContext(pending.userId(), String.join(" ", granted), pending.authTime(), null, null);
+        // SMART App Launch 2 §2.0.4: the launch scope, granted with an EHR's launch handle, carries its context.
+        Optional<LaunchContext> launch = granted.contains("launch")
+                ? Optional.ofNullable(param(authorization, "launch")).flatMap(launches::find) : Optional.empty();
+        GrantContext context = new GrantContext(pending.userId(), String.join(" ", granted), pending.authTime(),
+                launch.map(LaunchContext::patient).orElse(null), launch.map(LaunchContext::encounter).orElse(null));
         URI redirectUri = redirectUri(request);
         em.persist(new org.bastion.oauth.domain.AuthorizationCode(Secrets.hash(code), request.client().clientId(), context,
                 redirectUri.toString(), authorization.getCodeChallenge() == null ? null : authorization.getCodeChallenge().getValue(),
@@ -307,8 +315,9 @@ public class AuthorizationFlow {
         if (aud != null && !aud.equals(settings.fhirBase())) {
             throw OAuthException.invalidRequest("aud must be this server's FHIR base URL " + settings.fhirBase() + ", not " + aud);
         }
-        if (param(request, "launch") != null) {
-            throw OAuthException.invalidRequest("launch handle is unknown or expired");
+        String launch = param(request, "launch");
+        if (launch != null && launches.find(launch).isEmpty()) {
+            throw OAuthException.invalidRequest("launch handle '" + launch + "' is unknown or expired; an EHR launch must pass a fresh one");
         }
         String prompt = param(request, "prompt");
         if (prompt != null && !PROMPTS.contains(prompt)) {

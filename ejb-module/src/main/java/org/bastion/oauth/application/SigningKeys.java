@@ -108,9 +108,32 @@ public class SigningKeys {
         return key.isPresent() ? key : load().find(kid);
     }
 
+    /**
+     * Makes a new key the signing key. The previous one stays published (and trusted) until every
+     * token it signed has expired, so rotation never breaks a token in flight.
+     */
+    public JWK rotate() {
+        JWSAlgorithm algorithm = signingAlgorithm();
+        JWK jwk = JWSAlgorithm.Family.EC.contains(algorithm) ? generateEcKey() : generateRsaKey();
+        em.persist(new SigningKey(jwk, algorithm, clock.instant()));
+        em.flush();
+        cached = null;
+        LOG.info(() -> "Signing key rotated: " + jwk.getKeyID() + " signs from now on");
+        return jwk;
+    }
+
     private KeyRing load() {
         List<SigningKey> keys = activeKeys();
-        KeyRing ring = new KeyRing(keys.stream().map(SigningKey::privateJwk).toList(), clock.instant());
+        Instant now = clock.instant();
+        Duration overlap = settings.accessTokenLifetime().plus(Duration.ofMinutes(5));
+        List<JWK> published = new java.util.ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            // keys are newest first: an older key is kept while tokens it signed before its successor came may live
+            if (i == 0 || keys.get(i - 1).createdAt().plus(overlap).isAfter(now)) {
+                published.add(keys.get(i).privateJwk());
+            }
+        }
+        KeyRing ring = new KeyRing(List.copyOf(published), now);
         cached = ring;
         return ring;
     }

@@ -147,14 +147,18 @@ public class TokenIssuer {
         return settings.fhirBase() + "/" + user.fhirUser();
     }
 
-    private static Map<String, Object> launchContext(GrantContext context) {
+    private Map<String, Object> launchContext(GrantContext context) {
         Map<String, Object> smart = new LinkedHashMap<>();
         if (context.patient() != null) {
             smart.put("patient", context.patient());
-            smart.put("need_patient_banner", true);
+            // Patient context comes from an EHR launch, inside an EHR that shows the patient banner itself.
+            smart.put("need_patient_banner", false);
         }
         if (context.encounter() != null) {
             smart.put("encounter", context.encounter());
+        }
+        if (!smart.isEmpty()) {
+            smart.put("smart_style_url", settings.issuer() + "/smart-style.json");
         }
         return smart;
     }

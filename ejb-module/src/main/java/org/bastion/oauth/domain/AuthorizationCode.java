@@ -1,6 +1,7 @@
 package org.bastion.oauth.domain;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -22,26 +23,16 @@ public class AuthorizationCode {
     @Column(name = "client_id", nullable = false)
     private String clientId;
 
-    @Column(name = "user_id", nullable = false)
-    private String userId;
-
     @Column(name = "redirect_uri", nullable = false)
     private String redirectUri;
-
-    @Column(nullable = false)
-    private String scope;
 
     @Column(name = "code_challenge")
     private String codeChallenge;
 
     private String nonce;
 
-    @Column(name = "auth_time", nullable = false)
-    private Instant authTime;
-
-    private String patient;
-
-    private String encounter;
+    @Embedded
+    private GrantContext context;
 
     @Column(name = "grant_id", nullable = false)
     private String grantId;
@@ -59,11 +50,7 @@ public class AuthorizationCode {
                              String codeChallenge, String nonce, String grantId, Instant expiresAt) {
         this.codeHash = codeHash;
         this.clientId = clientId;
-        this.userId = context.userId();
-        this.scope = context.scope();
-        this.authTime = context.authTime();
-        this.patient = context.patient();
-        this.encounter = context.encounter();
+        this.context = context;
         this.redirectUri = redirectUri;
         this.codeChallenge = codeChallenge;
         this.nonce = nonce;
@@ -92,7 +79,7 @@ public class AuthorizationCode {
     }
 
     public GrantContext context() {
-        return new GrantContext(userId, scope, authTime, patient, encounter);
+        return context;
     }
 
     public boolean expired(Instant now) {

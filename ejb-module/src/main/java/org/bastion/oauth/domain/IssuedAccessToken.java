@@ -58,6 +58,10 @@ public class IssuedAccessToken {
         return revokedAt == null && now.isBefore(expiresAt);
     }
 
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+
     public void revoke(Instant now) {
         if (revokedAt == null) {
             revokedAt = now;

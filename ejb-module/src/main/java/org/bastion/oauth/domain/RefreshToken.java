@@ -1,6 +1,7 @@
 package org.bastion.oauth.domain;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -25,18 +26,8 @@ public class RefreshToken {
     @Column(name = "client_id", nullable = false)
     private String clientId;
 
-    @Column(name = "user_id")
-    private String userId;
-
-    @Column(nullable = false)
-    private String scope;
-
-    @Column(name = "auth_time")
-    private Instant authTime;
-
-    private String patient;
-
-    private String encounter;
+    @Embedded
+    private GrantContext context;
 
     @Column(name = "issued_at", nullable = false)
     private Instant issuedAt;
@@ -57,11 +48,7 @@ public class RefreshToken {
         this.tokenHash = tokenHash;
         this.grantId = grantId;
         this.clientId = clientId;
-        this.userId = context.userId();
-        this.scope = context.scope();
-        this.authTime = context.authTime();
-        this.patient = context.patient();
-        this.encounter = context.encounter();
+        this.context = context;
         this.issuedAt = issuedAt;
         this.expiresAt = expiresAt;
     }
@@ -75,7 +62,7 @@ public class RefreshToken {
     }
 
     public GrantContext context() {
-        return new GrantContext(userId, scope, authTime, patient, encounter);
+        return context;
     }
 
     public Instant issuedAt() {

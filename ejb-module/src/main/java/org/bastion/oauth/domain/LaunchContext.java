@@ -1,0 +1,62 @@
+package org.bastion.oauth.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** The context behind an EHR launch handle: the patient (and encounter) the app opens on. */
+@Entity
+@Table(name = "launch_context")
+public class LaunchContext {
+
+    @Id
+    private String handle;
+
+    private String patient;
+
+    private String encounter;
+
+    @Column(name = "created_by")
+    private String createdBy;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "expires_at", nullable = false)
+    private Instant expiresAt;
+
+    protected LaunchContext() {
+    }
+
+    public LaunchContext(String handle, String patient, String encounter, String createdBy, Instant now, Instant expiresAt) {
+        this.handle = handle;
+        this.patient = patient;
+        this.encounter = encounter;
+        this.createdBy = createdBy;
+        this.createdAt = now;
+        this.expiresAt = expiresAt;
+    }
+
+    public String handle() {
+        return handle;
+    }
+
+    public String patient() {
+        return patient;
+    }
+
+    public String encounter() {
+        return encounter;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    public boolean expired(Instant now) {
+        return !now.isBefore(expiresAt);
+    }
+}

@@ -1,0 +1,18 @@
+package org.bastion.admin.rest;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import org.bastion.platform.rest.CorsFilter;
+
+import java.util.Set;
+
+/** The admin REST API at /admin/api: every call needs a Bastion access token of a user with the admin role. */
+@ApplicationPath("/admin/api")
+public class AdminApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(AdminTokenFilter.class, UsersResource.class, KeysResource.class, LaunchesResource.class,
+                AdminErrors.class, AdminErrors.InvalidJson.class, AdminErrors.Unexpected.class, CorsFilter.class);
+    }
+}

@@ -1,0 +1,62 @@
+package org.bastion.admin.rest;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import org.bastion.platform.InvalidInputException;
+
+import java.io.StringReader;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Reading the admin API's JSON bodies, with a 400 naming the field when a value has the wrong type. */
+final class AdminJson {
+
+    static final int MAX_BODY = 64 * 1024;
+
+    private AdminJson() {
+    }
+
+    static JsonObject object(String body) {
+        if (body == null || body.isBlank()) {
+            throw new InvalidInputException("body", "must be a JSON object");
+        }
+        if (body.length() > MAX_BODY) {
+            throw new InvalidInputException("body", "is larger than " + MAX_BODY + " characters");
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        }
+    }
+
+    static String string(JsonObject json, String field) {
+        JsonValue value = json.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString s)) {
+            throw new InvalidInputException(field, "must be a string");
+        }
+        return s.getString();
+    }
+
+    static Set<String> strings(JsonObject json, String field) {
+        JsonValue value = json.get(field);
+        Set<String> result = new LinkedHashSet<>();
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return result;
+        }
+        if (value.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw new InvalidInputException(field, "must be an array of strings");
+        }
+        for (JsonValue item : value.asJsonArray()) {
+            if (!(item instanceof JsonString s)) {
+                throw new InvalidInputException(field, "must be an array of strings");
+            }
+            result.add(s.getString());
+        }
+        return result;
+    }
+}

@@ -1,0 +1,84 @@
+package org.bastion.admin.rest;
+
+import jakarta.annotation.Priority;
+import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+import org.bastion.identity.application.UserService;
+import org.bastion.identity.domain.BastionUser;
+import org.bastion.oauth.application.AccessTokenVerifier;
+import org.bastion.oauth.application.InvalidTokenException;
+import org.bastion.oauth.application.OAuthException;
+import org.bastion.oauth.application.VerifiedAccessToken;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Admin calls need a valid Bastion access token whose user holds the admin role; a refusal says which part failed. */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+public class AdminTokenFilter implements ContainerRequestFilter {
+
+    @Inject
+    AccessTokenVerifier verifier;
+
+    @EJB
+    UserService users;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (HttpMethod.OPTIONS.equals(request.getMethod())) {
+            return;
+        }
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+            request.abortWith(AdminErrors.unauthorized("No access token: send a Bastion access token of an admin as Authorization: Bearer <token>"));
+            return;
+        }
+        VerifiedAccessToken token;
+        try {
+            token = verifier.verify(authorization.substring(7).trim());
+        } catch (InvalidTokenException e) {
+            request.abortWith(AdminErrors.unauthorized(e.getMessage()));
+            return;
+        }
+        Optional<BastionUser> user = users.find(token.getSubject()).filter(BastionUser::enabled);
+        if (user.isEmpty() || !user.get().hasRole(BastionUser.ADMIN_ROLE)) {
+            request.abortWith(AdminErrors.error(403, "insufficient_role",
+                    "The token's user (sub " + token.getSubject() + ") does not have the admin role"));
+            return;
+        }
+        String adminId = user.get().id();
+        boolean secure = request.getSecurityContext().isSecure();
+        request.setSecurityContext(new jakarta.ws.rs.core.SecurityContext() {
+            @Override
+            public java.security.Principal getUserPrincipal() {
+                return () -> adminId;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return BastionUser.ADMIN_ROLE.equals(role);
+            }
+
+            @Override
+            public boolean isSecure() {
+                return secure;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return "Bearer";
+            }
+        });
+    }
+
+    static String printable(String text) {
+        return OAuthException.printable(text);
+    }
+}

@@ -1,0 +1,45 @@
+package org.bastion.admin.rest;
+
+import jakarta.ejb.EJB;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import org.bastion.oauth.application.LaunchContexts;
+import org.bastion.oauth.domain.LaunchContext;
+
+/**
+ * EHR launch handles (SMART App Launch 2 §2.0.4): what an EHR, or the console, passes to an app
+ * as launch= so that it opens on a patient (and encounter).
+ */
+@Path("launches")
+public class LaunchesResource {
+
+    @EJB
+    LaunchContexts launches;
+
+    @Context
+    SecurityContext security;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(String body) {
+        JsonObject json = AdminJson.object(body);
+        LaunchContext context = launches.create(AdminJson.string(json, "patient"), AdminJson.string(json, "encounter"),
+                security.getUserPrincipal().getName());
+        JsonObjectBuilder result = Json.createObjectBuilder().add("launch", context.handle()).add("patient", context.patient())
+                .add("expires_at", context.expiresAt().toString());
+        if (context.encounter() != null) {
+            result.add("encounter", context.encounter());
+        }
+        return Response.status(201).entity(result.build().toString()).build();
+    }
+}
