@@ -114,3 +114,12 @@ create table launch_context (
     created_at timestamp with time zone not null,
     expires_at timestamp with time zone not null
 );
+
+-- Initial access tokens (RFC 7591 §3): what an admin hands out so that apps can register themselves.
+create table initial_access_token (
+    token_hash varchar(64) not null primary key,
+    created_by varchar(36),
+    created_at timestamp with time zone not null,
+    expires_at timestamp with time zone not null,
+    remaining_uses integer not null
+);

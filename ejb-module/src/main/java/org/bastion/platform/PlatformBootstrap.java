@@ -9,11 +9,12 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import org.bastion.identity.application.UserService;
+import org.bastion.oauth.application.ClientRegistry;
 import org.bastion.oauth.application.SigningKeys;
 
 import java.util.logging.Logger;
 
-/** First-start work: a signing key and the bootstrap admin, once the schema exists. */
+/** First-start work: a signing key, the bootstrap admin and the console's client, once the schema exists. */
 @Singleton
 @Startup
 @DependsOn("SchemaMigration")
@@ -27,6 +28,9 @@ public class PlatformBootstrap {
     @EJB
     UserService users;
 
+    @EJB
+    ClientRegistry clients;
+
     @Inject
     BastionSettings settings;
 
@@ -35,6 +39,7 @@ public class PlatformBootstrap {
     void start() {
         signingKeys.ensureSigningKey();
         users.ensureBootstrapAdmin();
+        clients.ensureConsoleClient(settings.baseUrl());
         if (settings.demo()) {
             LOG.warning("BASTION_DEMO=true is reserved for demo data, which this release does not load yet");
         }

@@ -120,20 +120,20 @@ abstract class OAuthContract {
     @Test
     void registrationRefusesUnsafeRedirectUrisAndMalformedMetadata() {
         Browser browser = new Browser();
-        HttpResponse<String> http = browser.postJson(issuer() + "/register",
+        HttpResponse<String> http = postRegistration(browser,
                 "{\"redirect_uris\":[\"http://app.example.com/cb\"],\"token_endpoint_auth_method\":\"none\"}");
         assertEquals(400, http.statusCode());
         assertEquals("invalid_redirect_uri", json(http).get("error"));
-        HttpResponse<String> fragment = browser.postJson(issuer() + "/register", "{\"redirect_uris\":[\"https://app.example.com/cb#x\"]}");
+        HttpResponse<String> fragment = postRegistration(browser, "{\"redirect_uris\":[\"https://app.example.com/cb#x\"]}");
         assertEquals("invalid_redirect_uri", json(fragment).get("error"));
-        HttpResponse<String> garbage = browser.postJson(issuer() + "/register", "{\"redirect_uris\": [");
+        HttpResponse<String> garbage = postRegistration(browser, "{\"redirect_uris\": [");
         assertEquals(400, garbage.statusCode());
         assertEquals("invalid_client_metadata", json(garbage).get("error"));
-        HttpResponse<String> implicit = browser.postJson(issuer() + "/register",
+        HttpResponse<String> implicit = postRegistration(browser,
                 "{\"redirect_uris\":[\"https://app.example.com/cb\"],\"response_types\":[\"token\"],\"grant_types\":[\"implicit\"]}");
         assertEquals(400, implicit.statusCode());
         assertEquals("invalid_client_metadata", json(implicit).get("error"));
-        HttpResponse<String> huge = browser.postJson(issuer() + "/register", "{\"client_name\":\"" + "x".repeat(70_000) + "\"}");
+        HttpResponse<String> huge = postRegistration(browser, "{\"client_name\":\"" + "x".repeat(70_000) + "\"}");
         assertEquals(400, huge.statusCode());
     }
 
@@ -588,8 +588,13 @@ abstract class OAuthContract {
                 + "\"bastion_cors_origins\":[\"" + APP_ORIGIN + "\"]}";
     }
 
+    HttpResponse<String> postRegistration(Browser browser, String metadata) {
+        return registrationOpen() ? browser.postJson(issuer() + "/register", metadata)
+                : browser.postJson(issuer() + "/register", metadata, "Authorization", "Bearer " + initialAccessToken());
+    }
+
     JSONObject register(Browser browser, String metadata) {
-        HttpResponse<String> response = browser.postJson(issuer() + "/register", metadata);
+        HttpResponse<String> response = postRegistration(browser, metadata);
         assertEquals(201, response.statusCode(), response.body());
         return json(response);
     }
@@ -608,17 +613,49 @@ abstract class OAuthContract {
         return new Registered((String) registered.get("client_id"), null, null);
     }
 
-    /** An access token of the bootstrap admin, through the code flow. */
+    static boolean registrationOpen() {
+        return "open".equals(System.getenv("BASTION_REGISTRATION"));
+    }
+
+    private static final Map<String, String> INITIAL_ACCESS_TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** With registration closed, the tests register clients with an initial access token the admin issues. */
+    String initialAccessToken() {
+        return INITIAL_ACCESS_TOKENS.computeIfAbsent(baseUrl(), base -> {
+            HttpResponse<String> issued = new Browser().postJson(base + "/admin/api/initial-access-tokens",
+                    "{\"uses\":1000,\"expires_in\":3600}", "Authorization", "Bearer " + adminToken());
+            assertEquals(201, issued.statusCode(), issued.body());
+            return (String) json(issued).get("token");
+        });
+    }
+
+    /** An access token of the bootstrap admin, through the code flow of the console's built-in client. */
     String adminToken() {
         return userToken("admin", adminPassword());
     }
 
     String userToken(String username, String password) {
         Browser browser = new Browser();
-        String clientId = (String) register(browser, publicApp()).get("client_id");
+        String console = baseUrl() + "/admin/";
         Pkce pkce = new Pkce();
-        String code = signInAndConsent(browser, clientId, pkce, "openid", List.of("openid"), username, password);
-        return (String) json(exchange(browser, clientId, code, pkce.verifier)).get("access_token");
+        String loginUrl = location(browser.get(issuer() + "/authorize?response_type=code&client_id=bastion-console&redirect_uri="
+                + enc(console) + "&scope=openid&state=c&code_challenge=" + pkce.challenge + "&code_challenge_method=S256"));
+        HttpResponse<String> login = browser.get(loginUrl);
+        Map<String, List<String>> form = Browser.hiddenFields(login.body());
+        form.put("username", List.of(username));
+        form.put("password", List.of(password));
+        String next = location(browser.postForm(issuer() + "/login", form));
+        if (next.startsWith(issuer() + "/consent")) {
+            Map<String, List<String>> consent = Browser.hiddenFields(browser.get(next).body());
+            consent.put("decision", List.of("approve"));
+            consent.put("scope", List.of("openid"));
+            next = location(browser.postForm(issuer() + "/consent", consent));
+        }
+        assertTrue(next.startsWith(console + "?"), next);
+        HttpResponse<String> tokens = browser.postForm(issuer() + "/token", form("grant_type", "authorization_code",
+                "code", queryParam(next, "code"), "redirect_uri", console, "client_id", "bastion-console", "code_verifier", pkce.verifier));
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        return (String) json(tokens).get("access_token");
     }
 
     void createUser(String adminToken, String username, String fhirUser, String roles) {

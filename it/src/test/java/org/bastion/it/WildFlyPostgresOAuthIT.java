@@ -9,8 +9,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.text.ParseException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The authorization server on WildFly with PostgreSQL, tokens signed RS512 (BASTION_SIGNING_ALG, as in the IRIS seed). */
+/**
+ * The authorization server on WildFly with PostgreSQL, tokens signed RS512 (BASTION_SIGNING_ALG, as in the IRIS seed),
+ * registration closed (the default): clients register with an initial access token.
+ */
 @ExtendWith({EmbeddedPostgresql.class, TestSigningKey.class, ArquillianExtension.class})
 class WildFlyPostgresOAuthIT extends OAuthContract {
 
@@ -22,6 +26,21 @@ class WildFlyPostgresOAuthIT extends OAuthContract {
     @Override
     String baseUrl() {
         return "http://localhost:8380";
+    }
+
+    @Test
+    void closedRegistrationNeedsAnInitialAccessTokenWithUsesLeft() {
+        Browser browser = new Browser();
+        String metadata = "{\"redirect_uris\":[\"https://app.example.com/cb\"]}";
+        var none = browser.postJson(issuer() + "/register", metadata);
+        assertEquals(401, none.statusCode());
+        assertEquals("invalid_token", Browser.json(none).get("error"));
+        var issued = browser.postJson(baseUrl() + "/admin/api/initial-access-tokens", "{\"uses\":1}", "Authorization", "Bearer " + adminToken());
+        String token = (String) Browser.json(issued).get("token");
+        assertEquals(201, browser.postJson(issuer() + "/register", metadata, "Authorization", "Bearer " + token).statusCode());
+        var spent = browser.postJson(issuer() + "/register", metadata, "Authorization", "Bearer " + token);
+        assertEquals(401, spent.statusCode());
+        assertTrue(((String) Browser.json(spent).get("error_description")).contains("used up"));
     }
 
     @Test

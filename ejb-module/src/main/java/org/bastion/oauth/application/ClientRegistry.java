@@ -79,6 +79,25 @@ public class ClientRegistry {
         em.remove(em.merge(client));
     }
 
+    /** The console's own client (public, PKCE): created on first start, its URLs kept in step with the base URL. */
+    public static final String CONSOLE_CLIENT_ID = "bastion-console";
+
+    public void ensureConsoleClient(String baseUrl) {
+        OIDCClientMetadata metadata = new OIDCClientMetadata();
+        metadata.setName("Bastion console");
+        metadata.setRedirectionURI(URI.create(baseUrl + "/admin/"));
+        metadata.setPostLogoutRedirectionURIs(Set.of(URI.create(baseUrl + "/admin/")));
+        metadata.setTokenEndpointAuthMethod(ClientAuthenticationMethod.NONE);
+        metadata.setGrantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
+        metadata.applyDefaults();
+        OAuthClient console = em.find(OAuthClient.class, CONSOLE_CLIENT_ID);
+        if (console == null) {
+            em.persist(new OAuthClient(CONSOLE_CLIENT_ID, metadata, false, clock.instant()));
+        } else {
+            console.update(metadata, clock.instant());
+        }
+    }
+
     /** The client the registration access token belongs to (RFC 7592 §3), if it is that client's. */
     public Optional<OAuthClient> byRegistrationToken(String clientId, String token) {
         return find(clientId).filter(c -> Secrets.matches(token, c.registrationTokenHash()));

@@ -15,6 +15,7 @@ import org.bastion.oauth.application.AccessTokenVerifier;
 import org.bastion.oauth.application.InvalidTokenException;
 import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.application.VerifiedAccessToken;
+import org.bastion.platform.rest.BearerSecurityContext;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -53,29 +54,8 @@ public class AdminTokenFilter implements ContainerRequestFilter {
                     "The token's user (sub " + token.getSubject() + ") does not have the admin role"));
             return;
         }
-        String adminId = user.get().id();
-        boolean secure = request.getSecurityContext().isSecure();
-        request.setSecurityContext(new jakarta.ws.rs.core.SecurityContext() {
-            @Override
-            public java.security.Principal getUserPrincipal() {
-                return () -> adminId;
-            }
-
-            @Override
-            public boolean isUserInRole(String role) {
-                return BastionUser.ADMIN_ROLE.equals(role);
-            }
-
-            @Override
-            public boolean isSecure() {
-                return secure;
-            }
-
-            @Override
-            public String getAuthenticationScheme() {
-                return "Bearer";
-            }
-        });
+        BastionUser admin = user.get();
+        request.setSecurityContext(new BearerSecurityContext(admin::id, admin.roles(), request.getSecurityContext().isSecure()));
     }
 
     static String printable(String text) {

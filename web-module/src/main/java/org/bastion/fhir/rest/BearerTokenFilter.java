@@ -7,17 +7,17 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 import org.bastion.oauth.application.AccessTokenVerifier;
 import org.bastion.oauth.application.InvalidTokenException;
 import org.bastion.oauth.application.OAuthException;
+import org.bastion.platform.rest.BearerSecurityContext;
 import org.bastion.oauth.application.VerifiedAccessToken;
 import org.bastion.platform.BastionSettings;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
-import java.security.Principal;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Resource-server authentication (RFC 6750 §2.1). A refusal always carries error and
@@ -44,7 +44,7 @@ public class BearerTokenFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         try {
             VerifiedAccessToken token = verifier.verify(bearerToken(request));
-            request.setSecurityContext(new TokenSecurityContext(token, request.getSecurityContext().isSecure()));
+            request.setSecurityContext(new BearerSecurityContext(token, Set.of(), request.getSecurityContext().isSecure()));
         } catch (InvalidTokenException e) {
             request.abortWith(OperationOutcomes.error(401, IssueType.LOGIN, e.getMessage(), headers)
                     .header(HttpHeaders.WWW_AUTHENTICATE, challenge(e.getMessage()))
@@ -67,28 +67,5 @@ public class BearerTokenFilter implements ContainerRequestFilter {
     private String challenge(String description) {
         return "Bearer realm=\"" + settings.fhirBase() + "\", error=\"invalid_token\", error_description=\""
                 + OAuthException.printable(description) + "\"";
-    }
-
-    private record TokenSecurityContext(VerifiedAccessToken token, boolean secure) implements SecurityContext {
-
-        @Override
-        public Principal getUserPrincipal() {
-            return token;
-        }
-
-        @Override
-        public boolean isUserInRole(String role) {
-            return false;
-        }
-
-        @Override
-        public boolean isSecure() {
-            return secure;
-        }
-
-        @Override
-        public String getAuthenticationScheme() {
-            return "Bearer";
-        }
     }
 }

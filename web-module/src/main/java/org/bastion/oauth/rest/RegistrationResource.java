@@ -3,7 +3,6 @@ package org.bastion.oauth.rest;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.client.RegistrationError;
-import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
@@ -25,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import net.minidev.json.JSONObject;
 import org.bastion.oauth.application.ClientRegistry;
+import org.bastion.oauth.application.InitialAccessTokens;
 import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.domain.OAuthClient;
 import org.bastion.platform.BastionSettings;
@@ -43,6 +43,9 @@ public class RegistrationResource {
     @EJB
     ClientRegistry registry;
 
+    @EJB
+    InitialAccessTokens initialAccessTokens;
+
     @Inject
     BastionSettings settings;
 
@@ -54,8 +57,12 @@ public class RegistrationResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response register(String body) throws OAuthException {
         if (!settings.registrationOpen()) {
-            throw OAuthException.invalidToken("Registration needs an initial access token issued by an admin "
-                    + "(open registration is off; BASTION_REGISTRATION=open turns it on for development)");
+            String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+            if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+                throw OAuthException.invalidToken("Registration needs an initial access token from an admin, sent as "
+                        + "Authorization: Bearer (open registration is off; BASTION_REGISTRATION=open turns it on for development)");
+            }
+            initialAccessTokens.spend(authorization.substring(7).trim());
         }
         ClientRegistry.Registered registered = registry.register(metadata(body), true);
         return OAuthResponses.json(201, information(registered, true));

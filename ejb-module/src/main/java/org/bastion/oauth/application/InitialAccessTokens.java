@@ -1,0 +1,50 @@
+package org.bastion.oauth.application;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import org.bastion.oauth.domain.InitialAccessToken;
+import org.bastion.oauth.domain.Secrets;
+import org.bastion.platform.InvalidInputException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Initial access tokens for dynamic registration: issued by an admin, spent by registrations. */
+@Stateless
+public class InitialAccessTokens {
+
+    @PersistenceContext(unitName = "bastion")
+    EntityManager em;
+
+    private final Clock clock = Clock.systemUTC();
+
+    /** The new token (shown once) and when it expires. */
+    public record Issued(String token, Instant expiresAt, int uses) {
+    }
+
+    public Issued issue(int uses, long expiresInSeconds, String createdBy) {
+        if (uses < 1 || uses > 10_000) {
+            throw new InvalidInputException("uses", "must be between 1 and 10000");
+        }
+        if (expiresInSeconds < 60 || expiresInSeconds > Duration.ofDays(365).toSeconds()) {
+            throw new InvalidInputException("expires_in", "must be between 60 seconds and 365 days");
+        }
+        String token = Secrets.random();
+        Instant now = clock.instant();
+        Instant expiresAt = now.plusSeconds(expiresInSeconds);
+        em.persist(new InitialAccessToken(Secrets.hash(token), createdBy, now, expiresAt, uses));
+        return new Issued(token, expiresAt, uses);
+    }
+
+    /** Spends one use of the token, or refuses it as unknown, expired or used up. */
+    public void spend(String token) throws OAuthException {
+        InitialAccessToken stored = token == null || token.length() > 100 ? null
+                : em.find(InitialAccessToken.class, Secrets.hash(token), LockModeType.PESSIMISTIC_WRITE);
+        if (stored == null || !stored.use(clock.instant())) {
+            throw OAuthException.invalidToken("The initial access token is unknown, expired or used up; ask an admin for a new one");
+        }
+    }
+}
