@@ -99,7 +99,7 @@ public class BastionUser {
         if (lockedUntil == null || !now.isBefore(lockedUntil)) {
             return 0;
         }
-        return Math.max(1, Duration.between(now, lockedUntil).toSeconds() / 60 + 1);
+        return Math.max(1, (Duration.between(now, lockedUntil).toSeconds() + 59) / 60);
     }
 
     /** Every fifth failure in a row locks sign-in for a while, longer each time (5, 10, 20 … up to 60 minutes). */
