@@ -3,6 +3,7 @@ package org.bastion.it;
 import com.nimbusds.jose.jwk.JWKSet;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.text.ParseException;
 
@@ -46,7 +47,9 @@ class KeyPersistenceIT {
     }
 
     private String onlyKid() throws ParseException {
-        JWKSet jwks = JWKSet.parse(Http.get(server.baseUrl() + "/oauth2/jwks").body());
+        HttpResponse<String> response = Http.get(server.baseUrl() + "/oauth2/jwks");
+        assertEquals(200, response.statusCode(), response.body());
+        JWKSet jwks = JWKSet.parse(response.body());
         assertEquals(1, jwks.getKeys().size());
         return jwks.getKeys().get(0).getKeyID();
     }

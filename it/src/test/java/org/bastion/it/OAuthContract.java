@@ -97,7 +97,7 @@ abstract class OAuthContract {
         assertTrue(capabilities.containsAll(List.of("launch-standalone", "client-public", "client-confidential-symmetric",
                 "client-confidential-asymmetric", "sso-openid-connect", "permission-v1", "permission-v2", "authorize-post")), capabilities.toString());
         assertTrue(capabilities.containsAll(List.of("launch-ehr", "context-ehr-patient")), capabilities.toString());
-        assertFalse(capabilities.contains("context-standalone-patient"), "the standalone patient picker is not implemented, so it must not be claimed");
+        assertTrue(capabilities.contains("context-standalone-patient"), capabilities.toString());
     }
 
     // --- registration ----------------------------------------------------------------------
@@ -567,6 +567,39 @@ abstract class OAuthContract {
                 "Authorization", "Bearer " + admin);
         assertEquals(400, badPatient.statusCode());
         assertEquals("patient", json(badPatient).get("field"));
+    }
+
+    @Test
+    void standaloneLaunchLetsTheUserPickThePatient() {
+        Browser browser = new Browser();
+        Registered service = confidential(browser, "client_credentials", "system/*.*");
+        String serviceToken = (String) json(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"),
+                "Authorization", service.basic())).get("access_token");
+        String family = "Picker" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/Patient"))
+                .header("Authorization", "Bearer " + serviceToken).header("Content-Type", "application/fhir+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\""
+                        + family + "\",\"given\":[\"Hanako\"]}],\"birthDate\":\"1985-02-03\"}")).build());
+        assertEquals(201, created.statusCode(), created.body());
+        String patientId = (String) json(created).get("id");
+
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        Pkce pkce = new Pkce();
+        HttpResponse<String> consent = signIn(browser, clientId, pkce, "openid launch/patient patient/*.rs", "");
+        String request = Browser.hiddenFields(consent.body()).get("request").get(0);
+        HttpResponse<String> searched = browser.get(issuer() + "/consent?request=" + enc(request) + "&patient_q=" + enc(family.toLowerCase()));
+        assertTrue(searched.body().contains("value=\"" + patientId + "\""), "the picker lists the matching patient: " + searched.body());
+        assertTrue(searched.body().contains("Hanako " + family), searched.body());
+        Map<String, List<String>> form = Browser.hiddenFields(searched.body().substring(searched.body().indexOf("method=\"post\"")));
+        form.put("decision", List.of("approve"));
+        form.put("scope", List.of("openid", "launch/patient", "patient/*.rs"));
+        HttpResponse<String> noPatient = browser.postForm(issuer() + "/consent", form);
+        assertEquals(400, noPatient.statusCode(), "a patient must be chosen");
+        assertTrue(noPatient.body().contains("Choose a patient"), noPatient.body());
+        form.put("patient", List.of(patientId));
+        JSONObject tokens = json(exchange(browser, clientId, code(browser.postForm(issuer() + "/consent", form)), pkce.verifier));
+        assertEquals(patientId, tokens.get("patient"));
+        assertEquals(true, tokens.get("need_patient_banner"));
     }
 
     // --- helpers ---------------------------------------------------------------------------

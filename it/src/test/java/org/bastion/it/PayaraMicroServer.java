@@ -106,10 +106,11 @@ public class PayaraMicroServer implements BeforeAllCallback, AfterAllCallback {
         throw new IllegalStateException("Payara Micro did not serve /fhir/r4/metadata within " + STARTUP_TIMEOUT + ":\n" + tail());
     }
 
+    /** Both JAX-RS applications answer: the FHIR metadata and the authorization server's keys. */
     private boolean answersMetadata() {
         try {
-            HttpResponse<String> response = Http.get(baseUrl() + "/fhir/r4/metadata");
-            return response.statusCode() == 200;
+            return Http.get(baseUrl() + "/fhir/r4/metadata").statusCode() == 200
+                    && Http.get(baseUrl() + "/oauth2/jwks").statusCode() == 200;
         } catch (IllegalStateException notYet) {
             return false;
         }

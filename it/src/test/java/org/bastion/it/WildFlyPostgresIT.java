@@ -33,7 +33,7 @@ class WildFlyPostgresIT extends PlatformContract {
         try (Connection db = EmbeddedPostgresql.connect(); Statement sql = db.createStatement()) {
             try (ResultSet migrations = sql.executeQuery("select max(version) from flyway_schema_history where success")) {
                 assertTrue(migrations.next());
-                assertEquals("2", migrations.getString(1));
+                assertEquals("3", migrations.getString(1));
             }
             try (ResultSet keys = sql.executeQuery("select kid from signing_key where retired_at is null")) {
                 assertTrue(keys.next());

@@ -3,6 +3,7 @@ package org.bastion.fhir.application;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** A FHIR interaction that cannot be carried out; answered as an OperationOutcome with this status. */
+@jakarta.ejb.ApplicationException(rollback = true)
 public class FhirException extends RuntimeException {
 
     private final int status;

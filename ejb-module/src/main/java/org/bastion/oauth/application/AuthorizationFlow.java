@@ -173,7 +173,10 @@ public class AuthorizationFlow {
     }
 
     /** The user's decision on the consent page: the scopes ticked, or a denial. */
-    public AuthorizationStep consent(Request request, boolean approved, Set<String> ticked) {
+    /**
+     * @param patient the patient the user chose for a standalone launch asking for launch/patient (null otherwise)
+     */
+    public AuthorizationStep consent(Request request, boolean approved, Set<String> ticked, String patient) {
         PendingAuthorization pending = em.merge(request.pending());
         URI redirectUri = redirectUri(request);
         State state = request.authorization().getState();
@@ -192,7 +195,13 @@ public class AuthorizationFlow {
         } else {
             consent.grant(granted, clock.instant());
         }
-        return issueCode(new Request(pending, request.client(), request.authorization(), request.scopes()), granted);
+        return issueCode(new Request(pending, request.client(), request.authorization(), request.scopes()), granted,
+                granted.contains("launch/patient") ? patient : null);
+    }
+
+    /** SMART standalone launch: launch/patient without an EHR's launch handle means the user picks the patient. */
+    public static boolean needsPatientPicker(Request request) {
+        return request.scopes().contains("launch/patient") && param(request.authorization(), "launch") == null;
     }
 
     /** Ends a browser's single sign-on session (RP-initiated logout). */
@@ -262,8 +271,8 @@ public class AuthorizationFlow {
         }
         ConsentGrant consent = em.find(ConsentGrant.class, new ConsentGrant.Key(pending.userId(), request.client().clientId()));
         boolean consented = consent != null && consent.scopes().containsAll(request.scopes());
-        if (consented && !"consent".equals(prompt)) {
-            return issueCode(request, request.scopes());
+        if (consented && !"consent".equals(prompt) && !needsPatientPicker(request)) {
+            return issueCode(request, request.scopes(), null);
         }
         if ("none".equals(prompt)) {
             return errorRedirect(redirectUri(request), OIDCError.CONSENT_REQUIRED.setDescription("The user has not consented to these scopes"), authorization.getState());
@@ -271,7 +280,7 @@ public class AuthorizationFlow {
         return new AuthorizationStep.ShowConsent(pending.id(), request.uiLocales());
     }
 
-    private AuthorizationStep issueCode(Request request, Set<String> granted) {
+    private AuthorizationStep issueCode(Request request, Set<String> granted, String chosenPatient) {
         PendingAuthorization pending = request.pending();
         AuthorizationRequest authorization = request.authorization();
         String code = Secrets.random();
@@ -279,7 +288,7 @@ public class AuthorizationFlow {
         Optional<LaunchContext> launch = granted.contains("launch")
                 ? Optional.ofNullable(param(authorization, "launch")).flatMap(launches::find) : Optional.empty();
         GrantContext context = new GrantContext(pending.userId(), String.join(" ", granted), pending.authTime(),
-                launch.map(LaunchContext::patient).orElse(null), launch.map(LaunchContext::encounter).orElse(null));
+                launch.map(LaunchContext::patient).orElse(chosenPatient), launch.map(LaunchContext::encounter).orElse(null));
         URI redirectUri = redirectUri(request);
         em.persist(new org.bastion.oauth.domain.AuthorizationCode(Secrets.hash(code), request.client().clientId(), context,
                 redirectUri.toString(), authorization.getCodeChallenge() == null ? null : authorization.getCodeChallenge().getValue(),

@@ -33,6 +33,7 @@ public class ServerMetadataFactory {
     static final List<ClientAuthenticationMethod> CLIENT_AUTH = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
             ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT);
     static final List<String> CAPABILITIES = List.of("launch-ehr", "context-ehr-patient", "context-ehr-encounter",
+            "context-standalone-patient",
             "launch-standalone", "client-public", "client-confidential-symmetric",
             "client-confidential-asymmetric", "sso-openid-connect", "permission-offline", "permission-online",
             "permission-patient", "permission-user", "permission-v1", "permission-v2", "authorize-post");

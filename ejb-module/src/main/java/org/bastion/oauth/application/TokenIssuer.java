@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -151,8 +152,9 @@ public class TokenIssuer {
         Map<String, Object> smart = new LinkedHashMap<>();
         if (context.patient() != null) {
             smart.put("patient", context.patient());
-            // Patient context comes from an EHR launch, inside an EHR that shows the patient banner itself.
-            smart.put("need_patient_banner", false);
+            // An EHR launch (the launch scope) runs inside an EHR that shows the patient banner itself;
+            // a standalone app, whose user picked the patient, must show it.
+            smart.put("need_patient_banner", !List.of(context.scope().split(" ")).contains("launch"));
         }
         if (context.encounter() != null) {
             smart.put("encounter", context.encounter());

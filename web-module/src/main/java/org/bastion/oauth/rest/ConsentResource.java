@@ -40,23 +40,30 @@ public class ConsentResource {
     @Inject
     ScopeDescriptions descriptions;
 
+    @Inject
+    PatientPicker patients;
+
     @Context
     HttpHeaders headers;
 
     @GET
-    public Response page(@QueryParam("request") String requestId) {
+    public Response page(@QueryParam("request") String requestId, @QueryParam("patient_q") String patientQuery) {
         Optional<AuthorizationFlow.Request> request = flow.find(requestId).filter(r -> r.pending().userId() != null);
         if (request.isEmpty()) {
             return expired();
         }
-        AuthorizationFlow.Request r = request.get();
+        return show(request.get(), patientQuery, null, 200);
+    }
+
+    private Response show(AuthorizationFlow.Request r, String patientQuery, Message error, int status) {
         Locale locale = steps.locale(r.uiLocales(), headers);
         List<ScopeChoice> choices = r.scopes().stream()
                 .map(scope -> new ScopeChoice(scope, descriptions.describe(scope, locale), true))
                 .toList();
+        ConsentPage.PatientPicker picker = AuthorizationFlow.needsPatientPicker(r) ? patients.picker(patientQuery) : null;
         ConsentPage page = new ConsentPage(steps.action("consent"), r.pending().id(), r.pending().csrf(), r.client().name(),
-                flow.username(r.pending().userId()), choices);
-        return PageResponses.html(200, pages.consent(locale, page), pages).build();
+                flow.username(r.pending().userId()), choices, picker, error);
+        return PageResponses.html(status, pages.consent(locale, page), pages).build();
     }
 
     @POST
@@ -73,7 +80,11 @@ public class ConsentResource {
         boolean approved = "approve".equals(form.getFirst("decision"));
         List<String> ticked = form.get("scope");
         Set<String> scopes = ticked == null ? Set.of() : new HashSet<>(ticked);
-        return steps.respond(flow.consent(request, approved, scopes), headers).build();
+        String patient = form.getFirst("patient");
+        if (approved && AuthorizationFlow.needsPatientPicker(request) && scopes.contains("launch/patient") && !patients.exists(patient)) {
+            return show(request, form.getFirst("patient_q"), new Message("consent.patient.required"), 400);
+        }
+        return steps.respond(flow.consent(request, approved, scopes, patient), headers).build();
     }
 
     private Response expired() {

@@ -11,11 +11,27 @@ import java.util.List;
  * @param clientName the application asking for access
  * @param username   the signed-in user
  * @param scopes     the permissions asked for, in display order
+ * @param picker     the patient picker of a standalone launch asking for launch/patient; null when none
+ * @param error      what to correct before deciding; null when nothing
  */
 public record ConsentPage(String action, String requestId, String csrf, String clientName, String username,
-                          List<ScopeChoice> scopes) {
+                          List<ScopeChoice> scopes, PatientPicker picker, Message error) {
 
     public ConsentPage {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
+    }
+
+    public ConsentPage(String action, String requestId, String csrf, String clientName, String username, List<ScopeChoice> scopes) {
+        this(action, requestId, csrf, clientName, username, scopes, null, null);
+    }
+
+    /** Patients matching the search box (SMART standalone launch, launch/patient), posted back as {@code patient}. */
+    public record PatientPicker(String query, List<PatientChoice> patients) {
+        public PatientPicker {
+            patients = patients == null ? List.of() : List.copyOf(patients);
+        }
+    }
+
+    public record PatientChoice(String id, String label) {
     }
 }

@@ -166,6 +166,10 @@ public class Pages {
               overflow-wrap: anywhere;
             }
             .note { margin: 0 0 20px; font-size: .875rem; color: var(--muted); }
+            .picker-search { display: flex; gap: 12px; align-items: flex-end; margin: 0 0 16px; }
+            .picker-search .field { flex: 1; margin: 0; }
+            .patients { border: 0; margin: 0 0 16px; padding: 0; }
+            .patients legend { font-weight: 600; margin: 0 0 8px; }
             .actions { display: flex; flex-wrap: wrap; gap: 12px; }
             .actions button { flex: 1 1 160px; }
             .status { display: block; width: 44px; height: 44px; margin: 0 0 14px; }
@@ -273,10 +277,40 @@ public class Pages {
                 .append("<p class=\"account\">")
                 .append(escape(message(lang, new Message("consent.signed_in_as", "\u0000")))
                         .replace("\u0000", "<strong>" + escape(page.username()) + "</strong>"))
-                .append("</p>\n")
-                .append("<form method=\"post\" action=\"").append(escape(page.action())).append("\">\n")
+                .append("</p>\n");
+        if (page.error() != null) {
+            body.append("<div class=\"alert\" role=\"alert\">").append(escape(message(lang, page.error()))).append("</div>\n");
+        }
+        if (page.picker() != null) {
+            body.append("<form method=\"get\" action=\"").append(escape(page.action())).append("\" class=\"picker-search\">\n")
+                    .append(hidden("request", page.requestId()))
+                    .append("<div class=\"field\">\n")
+                    .append("<label for=\"patient_q\">").append(text(lang, "consent.patient.search")).append("</label>\n")
+                    .append("<input id=\"patient_q\" name=\"patient_q\" type=\"search\" value=\"")
+                    .append(escape(page.picker().query())).append("\">\n")
+                    .append("</div>\n")
+                    .append("<button class=\"secondary\" type=\"submit\">").append(text(lang, "consent.patient.button")).append("</button>\n")
+                    .append("</form>\n");
+        }
+        body.append("<form method=\"post\" action=\"").append(escape(page.action())).append("\">\n")
                 .append(hidden("request", page.requestId()))
                 .append(hidden("csrf", page.csrf()));
+        if (page.picker() != null) {
+            body.append("<fieldset class=\"patients\"><legend>").append(text(lang, "consent.patient.heading")).append("</legend>\n");
+            if (page.picker().patients().isEmpty()) {
+                body.append("<p class=\"note\">").append(text(lang, "consent.patient.none")).append("</p>\n");
+            } else {
+                body.append("<ul class=\"scopes\">\n");
+                for (ConsentPage.PatientChoice patient : page.picker().patients()) {
+                    body.append("<li><label><input type=\"radio\" name=\"patient\" value=\"").append(escape(patient.id()))
+                            .append("\" required><span class=\"scope-text\"><span class=\"scope-description\">")
+                            .append(escape(patient.label())).append("</span><code class=\"scope-name\">Patient/")
+                            .append(escape(patient.id())).append("</code></span></label></li>\n");
+                }
+                body.append("</ul>\n");
+            }
+            body.append("</fieldset>\n");
+        }
         if (page.scopes().isEmpty()) {
             body.append("<p>").append(text(lang, "consent.no_scopes")).append("</p>\n");
         } else {

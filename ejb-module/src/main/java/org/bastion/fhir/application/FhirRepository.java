@@ -1,0 +1,261 @@
+package org.bastion.fhir.application;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import org.bastion.fhir.domain.ResourceVersion;
+import org.bastion.fhir.domain.StoredResource;
+import org.bastion.fhir.search.IndexWriter;
+import org.bastion.fhir.search.SearchIndexer;
+import org.bastion.fhir.search.SearchQuery;
+import org.bastion.platform.BastionDataSource;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The FHIR repository: every write stores the new current version, appends it to history and
+ * replaces the resource's search index rows, all in one transaction.
+ */
+@Stateless
+public class FhirRepository {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static volatile DataSource dataSource;
+
+    @PersistenceContext(unitName = "bastion")
+    EntityManager em;
+
+    private final Clock clock = Clock.systemUTC();
+
+    /** A resource as stored: with its id, versionId and lastUpdated; created tells a create from an update. */
+    public record Stored(Resource resource, boolean created) {
+    }
+
+    /** One page of a search: the matches, the total when counted, and the parameters left out. */
+    public record Page(List<Resource> resources, long total, List<String> ignored) {
+    }
+
+    public Stored create(String type, Resource resource, String ifNoneExist) {
+        if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+            List<Resource> existing = search(type, Fhir.parseQuery(ifNoneExist), 0, 2, false).resources();
+            if (existing.size() > 1) {
+                throw new FhirException(412, IssueType.DUPLICATE, "If-None-Exist '" + ifNoneExist + "' matches more than one "
+                        + type + "; make the condition more selective");
+            }
+            if (existing.size() == 1) {
+                return new Stored(existing.get(0), false);
+            }
+        }
+        return new Stored(write(new StoredResource(type, UUID.randomUUID().toString()), resource, "POST"), true);
+    }
+
+    public Stored update(String type, String id, Resource resource, String ifMatch) {
+        checkId(id);
+        if (resource.getIdElement().hasIdPart() && !id.equals(resource.getIdElement().getIdPart())) {
+            throw new FhirException(400, IssueType.INVALID, "The resource's id '" + resource.getIdElement().getIdPart()
+                    + "' does not match the id in the URL '" + id + "'");
+        }
+        if (!resource.getIdElement().hasIdPart()) {
+            throw new FhirException(400, IssueType.REQUIRED, "An update needs the resource's id in the body, equal to the URL's ('" + id + "')");
+        }
+        Optional<StoredResource> found = locked(type, id);
+        if (found.isEmpty()) {
+            if (ifMatch != null) {
+                throw new FhirException(412, IssueType.CONFLICT, type + "/" + id + " does not exist, so If-Match cannot match");
+            }
+            return new Stored(write(new StoredResource(type, id), resource, "PUT"), true);
+        }
+        StoredResource stored = found.get();
+        checkVersion(stored, ifMatch);
+        return new Stored(write(stored, resource, "PUT"), stored.deleted());
+    }
+
+    public Resource read(String type, String id) {
+        StoredResource stored = find(type, id).orElseThrow(() -> notFound(type, id));
+        if (stored.deleted()) {
+            throw new FhirException(410, IssueType.DELETED, type + "/" + id + " was deleted (version " + stored.versionId() + ")");
+        }
+        return Fhir.parse(stored.body());
+    }
+
+    public Resource vread(String type, String id, String versionId) {
+        ResourceVersion version = em.createQuery("select v from ResourceVersion v where v.resourceType = :type and v.resourceId = :id "
+                        + "and v.versionId = :version", ResourceVersion.class)
+                .setParameter("type", type).setParameter("id", id).setParameter("version", parseVersion(versionId))
+                .getResultStream().findFirst()
+                .orElseThrow(() -> new FhirException(404, IssueType.NOTFOUND, type + "/" + id + " has no version " + versionId));
+        if (version.deleted()) {
+            throw new FhirException(410, IssueType.DELETED, "Version " + versionId + " of " + type + "/" + id + " is its deletion");
+        }
+        return Fhir.parse(version.body());
+    }
+
+    /** Deletes (a new, deleted version); deleting what does not exist or is deleted already is no error. */
+    public void delete(String type, String id) {
+        Optional<StoredResource> found = locked(type, id);
+        if (found.isEmpty() || found.get().deleted()) {
+            return;
+        }
+        StoredResource stored = found.get();
+        stored.write(stored.versionId() + 1, stored.body(), clock.instant(), true);
+        em.persist(new ResourceVersion(stored, "DELETE"));
+        withConnection(connection -> IndexWriter.delete(connection, stored.pk()));
+    }
+
+    /** Versions newest first: of one resource (type and id), of a type (id null), or of everything (both null). */
+    public List<ResourceVersion> history(String type, String id, Instant since, int count) {
+        StringBuilder jpql = new StringBuilder("select v from ResourceVersion v where 1 = 1");
+        if (type != null) {
+            jpql.append(" and v.resourceType = :type");
+        }
+        if (id != null) {
+            jpql.append(" and v.resourceId = :id");
+        }
+        if (since != null) {
+            jpql.append(" and v.lastUpdated >= :since");
+        }
+        var query = em.createQuery(jpql.append(" order by v.lastUpdated desc, v.versionId desc").toString(), ResourceVersion.class);
+        if (type != null) {
+            query.setParameter("type", type);
+        }
+        if (id != null) {
+            query.setParameter("id", id);
+            if (find(type, id).isEmpty()) {
+                throw notFound(type, id);
+            }
+        }
+        if (since != null) {
+            query.setParameter("since", since);
+        }
+        return query.setMaxResults(count).getResultList();
+    }
+
+    public Page search(String type, Map<String, List<String>> params, int offset, int count, boolean total) {
+        SearchQuery query = new SearchQuery(type, params);
+        em.flush();
+        List<Resource> resources = new ArrayList<>();
+        long[] matches = {-1};
+        withConnection(connection -> {
+            List<Object> args = query.args();
+            try (PreparedStatement page = connection.prepareStatement(query.pageSql())) {
+                int i = bind(page, args);
+                page.setInt(i++, offset);
+                page.setInt(i, count);
+                try (ResultSet rows = page.executeQuery()) {
+                    while (rows.next()) {
+                        resources.add(Fhir.parse(rows.getString(1)));
+                    }
+                }
+            }
+            if (total) {
+                try (PreparedStatement counting = connection.prepareStatement(query.countSql())) {
+                    bind(counting, args);
+                    try (ResultSet rows = counting.executeQuery()) {
+                        rows.next();
+                        matches[0] = rows.getLong(1);
+                    }
+                }
+            }
+        });
+        return new Page(resources, matches[0], query.ignored());
+    }
+
+    private Resource write(StoredResource stored, Resource resource, String method) {
+        Instant now = clock.instant();
+        long version = stored.versionId() + 1;
+        resource.setId(stored.resourceType() + "/" + stored.resourceId());
+        resource.getMeta().setVersionId(Long.toString(version)).setLastUpdated(Date.from(now));
+        stored.write(version, Fhir.json(resource), now, false);
+        if (stored.pk() == null) {
+            em.persist(stored);
+        }
+        em.flush();
+        em.persist(new ResourceVersion(stored, method));
+        withConnection(connection -> IndexWriter.replace(connection, stored.pk(), stored.resourceType(), SearchIndexer.extract(resource)));
+        resource.setIdElement(resource.getIdElement().withVersion(Long.toString(version)));
+        return resource;
+    }
+
+    private void checkVersion(StoredResource stored, String ifMatch) {
+        if (ifMatch == null) {
+            return;
+        }
+        String expected = ifMatch.replace("W/", "").replace("\"", "").trim();
+        if (!expected.equals(Long.toString(stored.versionId()))) {
+            throw new FhirException(412, IssueType.CONFLICT, "If-Match " + ifMatch + " does not match the current version "
+                    + stored.versionId() + " of " + stored.resourceType() + "/" + stored.resourceId() + "; read it again and retry");
+        }
+    }
+
+    private Optional<StoredResource> find(String type, String id) {
+        return em.createQuery("select r from StoredResource r where r.resourceType = :type and r.resourceId = :id", StoredResource.class)
+                .setParameter("type", type).setParameter("id", id).getResultStream().findFirst();
+    }
+
+    private Optional<StoredResource> locked(String type, String id) {
+        return em.createQuery("select r from StoredResource r where r.resourceType = :type and r.resourceId = :id", StoredResource.class)
+                .setParameter("type", type).setParameter("id", id).setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultStream().findFirst();
+    }
+
+    private static long parseVersion(String versionId) {
+        try {
+            return Long.parseLong(versionId);
+        } catch (NumberFormatException e) {
+            throw new FhirException(404, IssueType.NOTFOUND, "Version '" + versionId + "' is not a version number");
+        }
+    }
+
+    private static void checkId(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new FhirException(400, IssueType.INVALID, "'" + id + "' is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)");
+        }
+    }
+
+    private static FhirException notFound(String type, String id) {
+        return new FhirException(404, IssueType.NOTFOUND, type + "/" + id + " is not known");
+    }
+
+    private static int bind(PreparedStatement statement, List<Object> args) throws SQLException {
+        int i = 1;
+        for (Object arg : args) {
+            statement.setObject(i++, arg);
+        }
+        return i;
+    }
+
+    interface JdbcWork {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /** JDBC on the transaction's connection (the JTA datasource enlists it), for the index tables. */
+    private static void withConnection(JdbcWork work) {
+        DataSource ds = dataSource;
+        if (ds == null) {
+            ds = BastionDataSource.lookup();
+            dataSource = ds;
+        }
+        try (Connection connection = ds.getConnection()) {
+            work.run(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Search index write or query failed: " + e.getMessage(), e);
+        }
+    }
+}

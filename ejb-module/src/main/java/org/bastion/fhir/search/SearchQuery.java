@@ -1,0 +1,298 @@
+package org.bastion.fhir.search;
+
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import org.bastion.fhir.application.Fhir;
+import org.bastion.fhir.application.FhirException;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A FHIR search turned into SQL over the index tables: each parameter an EXISTS clause (AND by
+ * repetition), each comma-separated value an alternative inside it (OR), as R4 search.html says.
+ */
+public final class SearchQuery {
+
+    /** Parameters about the result, not the match. */
+    static final Set<String> RESULT_PARAMS = Set.of("_count", "_offset", "_sort", "_total", "_summary", "_elements",
+            "_format", "_pretty", "_include", "_revinclude", "_contained", "_containedType");
+    static final Set<RestSearchParameterTypeEnum> SUPPORTED = Set.of(RestSearchParameterTypeEnum.STRING,
+            RestSearchParameterTypeEnum.TOKEN, RestSearchParameterTypeEnum.REFERENCE, RestSearchParameterTypeEnum.DATE,
+            RestSearchParameterTypeEnum.NUMBER, RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.URI);
+
+    private final String type;
+    private final StringBuilder where = new StringBuilder();
+    private final List<Object> args = new ArrayList<>();
+    private final List<String> ignored = new ArrayList<>();
+
+    public SearchQuery(String type, Map<String, List<String>> params) {
+        this.type = type;
+        RuntimeResourceDefinition definition = Fhir.r4().getResourceDefinition(type);
+        for (Map.Entry<String, List<String>> entry : params.entrySet()) {
+            String[] nameAndModifier = entry.getKey().split(":", 2);
+            String name = nameAndModifier[0];
+            String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
+            if (RESULT_PARAMS.contains(name)) {
+                continue;
+            }
+            for (String value : entry.getValue()) {
+                if (name.equals("_id")) {
+                    idClause(value);
+                } else if (name.equals("_lastUpdated")) {
+                    lastUpdatedClause(value);
+                } else {
+                    RuntimeSearchParam param = definition.getSearchParam(name);
+                    if (param == null || !SUPPORTED.contains(param.getParamType())) {
+                        ignored.add(entry.getKey());
+                        break;
+                    }
+                    paramClause(param, modifier, value);
+                }
+            }
+        }
+    }
+
+    /** Parameters this server does not know for the type, for lenient handling's OperationOutcome. */
+    public List<String> ignored() {
+        return ignored;
+    }
+
+    public String countSql() {
+        return "select count(*) from fhir_resource r where r.resource_type = ? and r.deleted = false" + where;
+    }
+
+    /** Newest first, then by key, so pages are stable while nothing changes. */
+    public String pageSql() {
+        return "select r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where
+                + " order by r.last_updated desc, r.pk desc offset ? rows fetch next ? rows only";
+    }
+
+    public List<Object> args() {
+        List<Object> all = new ArrayList<>();
+        all.add(type);
+        all.addAll(args);
+        return all;
+    }
+
+    private void idClause(String value) {
+        List<String> ids = List.of(value.split(","));
+        where.append(" and r.resource_id in (").append(String.join(", ", ids.stream().map(i -> "?").toList())).append(')');
+        args.addAll(ids);
+    }
+
+    private void lastUpdatedClause(String value) {
+        DateValue date = DateValue.parse("_lastUpdated", value);
+        where.append(" and (").append(date.clause("r.last_updated", "r.last_updated", args)).append(')');
+    }
+
+    private void paramClause(RuntimeSearchParam param, String modifier, String value) {
+        String table = table(param.getParamType());
+        if ("missing".equals(modifier)) {
+            boolean missing = "true".equals(value);
+            where.append(missing ? " and not exists" : " and exists").append(" (select 1 from ").append(table)
+                    .append(" i where i.resource_pk = r.pk and i.param = ?)");
+            args.add(param.getName());
+            return;
+        }
+        List<String> alternatives = new ArrayList<>();
+        List<Object> alternativeArgs = new ArrayList<>();
+        for (String one : value.split("(?<!\\\\),")) {
+            alternatives.add(alternative(param, modifier, one.replace("\\,", ","), alternativeArgs));
+        }
+        where.append(" and exists (select 1 from ").append(table).append(" i where i.resource_pk = r.pk and i.param = ? and (")
+                .append(String.join(" or ", alternatives)).append("))");
+        args.add(param.getName());
+        args.addAll(alternativeArgs);
+    }
+
+    private String alternative(RuntimeSearchParam param, String modifier, String value, List<Object> out) {
+        switch (param.getParamType()) {
+            case STRING -> {
+                if ("exact".equals(modifier)) {
+                    out.add(Normalizer.truncate(value));
+                    return "i.value_exact = ?";
+                }
+                out.add(("contains".equals(modifier) ? "%" : "") + like(Normalizer.normalize(value)) + "%");
+                return "i.value_norm like ? escape '!'";
+            }
+            case TOKEN -> {
+                int bar = value.indexOf('|');
+                if (bar < 0) {
+                    out.add(value);
+                    return "not".equals(modifier) ? "i.token_code <> ?" : "i.token_code = ?";
+                }
+                String system = value.substring(0, bar);
+                String code = value.substring(bar + 1);
+                if (system.isEmpty()) {
+                    out.add(code);
+                    return "(i.token_system is null and i.token_code = ?)";
+                }
+                out.add(system);
+                if (code.isEmpty()) {
+                    return "i.token_system = ?";
+                }
+                out.add(code);
+                return "(i.token_system = ? and i.token_code = ?)";
+            }
+            case REFERENCE -> {
+                String target = value;
+                String targetType = modifier != null && Fhir.isResourceType(modifier) ? modifier : null;
+                if (target.startsWith("http://") || target.startsWith("https://")) {
+                    out.add(target);
+                    return "i.target_url = ?";
+                }
+                int slash = target.indexOf('/');
+                if (slash > 0) {
+                    targetType = target.substring(0, slash);
+                    target = target.substring(slash + 1);
+                }
+                out.add(target);
+                if (targetType == null) {
+                    return "i.target_id = ?";
+                }
+                out.add(targetType);
+                return "(i.target_id = ? and i.target_type = ?)";
+            }
+            case DATE -> {
+                // an open period end stands for the beginning or the end of time
+                return DateValue.parse(param.getName(), value).clause(
+                        "coalesce(i.value_low, timestamp with time zone '0001-01-01 00:00:00+00:00')",
+                        "coalesce(i.value_high, timestamp with time zone '9999-12-31 23:59:59+00:00')", out);
+            }
+            case NUMBER, QUANTITY -> {
+                return number(param, value, out);
+            }
+            case URI -> {
+                if ("below".equals(modifier)) {
+                    out.add(like(value) + "%");
+                    return "i.uri like ? escape '!'";
+                }
+                out.add(value);
+                return "i.uri = ?";
+            }
+            default -> throw new FhirException(400, IssueType.NOTSUPPORTED, "Search parameter " + param.getName() + " is not supported");
+        }
+    }
+
+    private static String number(RuntimeSearchParam param, String value, List<Object> out) {
+        String[] parts = value.split("\\|", 3);
+        Prefixed prefixed = Prefixed.of(parts[0]);
+        BigDecimal number;
+        try {
+            number = new BigDecimal(prefixed.value());
+        } catch (NumberFormatException e) {
+            throw new FhirException(400, IssueType.INVALID, "Search parameter " + param.getName() + ": '" + parts[0]
+                    + "' is not a number (optionally prefixed with eq, ne, gt, lt, ge, le, sa, eb, ap)");
+        }
+        BigDecimal[] range = NumberRange.of(number);
+        StringBuilder clause = new StringBuilder("(").append(prefixed.compare("i.value_low", "i.value_high", out, range[0], range[1]));
+        if (parts.length > 1 && !parts[1].isEmpty()) {
+            clause.append(" and i.unit_system = ?");
+            out.add(parts[1]);
+        }
+        if (parts.length > 2 && !parts[2].isEmpty()) {
+            clause.append(" and i.unit_code = ?");
+            out.add(parts[2]);
+        }
+        return clause.append(')').toString();
+    }
+
+    static String like(String value) {
+        return value.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static String table(RestSearchParameterTypeEnum type) {
+        return switch (type) {
+            case STRING -> "fhir_idx_string";
+            case TOKEN -> "fhir_idx_token";
+            case REFERENCE -> "fhir_idx_reference";
+            case DATE -> "fhir_idx_date";
+            case NUMBER, QUANTITY -> "fhir_idx_number";
+            default -> "fhir_idx_uri";
+        };
+    }
+
+    /** A value with an R4 comparison prefix (search.html#prefix), eq when none is given. */
+    record Prefixed(String prefix, String value) {
+        static final Set<String> PREFIXES = Set.of("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap");
+
+        static Prefixed of(String raw) {
+            if (raw.length() > 2 && PREFIXES.contains(raw.substring(0, 2).toLowerCase(Locale.ROOT))
+                    && !Character.isLetter(raw.charAt(2))) {
+                return new Prefixed(raw.substring(0, 2).toLowerCase(Locale.ROOT), raw.substring(2));
+            }
+            return new Prefixed("eq", raw);
+        }
+
+        /** The comparison of a stored range [low, high] with the searched range [from, to]. */
+        <T> String compare(String low, String high, List<Object> out, T from, T to) {
+            switch (prefix) {
+                case "ne" -> {
+                    out.addAll(List.of(from, to));
+                    return "not (" + low + " >= ? and " + high + " <= ?)";
+                }
+                case "gt" -> {
+                    out.add(to);
+                    return high + " > ?";
+                }
+                case "lt" -> {
+                    out.add(from);
+                    return low + " < ?";
+                }
+                case "ge" -> {
+                    out.addAll(List.of(to, from, to));
+                    return "(" + high + " > ? or (" + low + " >= ? and " + high + " <= ?))";
+                }
+                case "le" -> {
+                    out.addAll(List.of(from, from, to));
+                    return "(" + low + " < ? or (" + low + " >= ? and " + high + " <= ?))";
+                }
+                case "sa" -> {
+                    out.add(to);
+                    return low + " > ?";
+                }
+                case "eb" -> {
+                    out.add(from);
+                    return high + " < ?";
+                }
+                case "ap" -> {
+                    out.addAll(List.of(to, from));
+                    return "(" + low + " <= ? and " + high + " >= ?)";
+                }
+                default -> {
+                    out.addAll(List.of(from, to));
+                    return "(" + low + " >= ? and " + high + " <= ?)";
+                }
+            }
+        }
+    }
+
+    /** A date search value: its prefix and the range of instants its precision covers. */
+    record DateValue(Prefixed prefixed, Instant from, Instant to) {
+
+        static DateValue parse(String param, String raw) {
+            Prefixed prefixed = Prefixed.of(raw);
+            try {
+                Instant[] range = SearchIndexer.range(new DateTimeType(prefixed.value()));
+                return new DateValue(prefixed, range[0], range[1]);
+            } catch (RuntimeException e) {
+                throw new FhirException(400, IssueType.INVALID, "Search parameter " + param + ": '" + raw
+                        + "' is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or a dateTime, optionally prefixed with eq, ne, gt, lt, ge, le, sa, eb, ap)");
+            }
+        }
+
+        String clause(String low, String high, List<Object> out) {
+            return prefixed.compare(low, high, out, java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC),
+                    java.time.OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+        }
+    }
+}

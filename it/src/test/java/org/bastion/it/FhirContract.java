@@ -1,0 +1,208 @@
+package org.bastion.it;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The FHIR repository through HTTP: CRUD, versions, history, strict parsing and search over the index tables. */
+abstract class FhirContract {
+
+    static final FhirContext FHIR = FhirContext.forR4Cached();
+    private final Browser browser = new Browser();
+
+    abstract String baseUrl();
+
+    String fhirBase() {
+        return baseUrl() + "/fhir/r4";
+    }
+
+    String token() {
+        return Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
+    }
+
+    HttpResponse<String> send(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((path.startsWith("http") ? path : fhirBase() + path).replace("|", "%7C")))
+                .header("Authorization", "Bearer " + token())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/fhir+json");
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return browser.send(request.build());
+    }
+
+    String createPatient(String family, String given, String birthDate, String mrn) {
+        HttpResponse<String> created = send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family
+                + "\",\"given\":[\"" + given + "\"]}],\"birthDate\":\"" + birthDate + "\",\"gender\":\"female\","
+                + "\"identifier\":[{\"system\":\"urn:it:mrn\",\"value\":\"" + mrn + "\"}]}");
+        assertEquals(201, created.statusCode(), created.body());
+        return FHIR.newJsonParser().parseResource(Patient.class, created.body()).getIdElement().getIdPart();
+    }
+
+    Bundle search(String query) {
+        HttpResponse<String> response = send("GET", "/" + query, null);
+        assertEquals(200, response.statusCode(), response.body());
+        return FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+    }
+
+    static String unique() {
+        return "It" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    @Test
+    void createReadUpdateVreadHistoryAndDelete() {
+        HttpResponse<String> created = send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Tanaka\"}]}");
+        assertEquals(201, created.statusCode(), created.body());
+        String location = created.headers().firstValue("Location").orElseThrow();
+        Patient patient = FHIR.newJsonParser().parseResource(Patient.class, created.body());
+        String id = patient.getIdElement().getIdPart();
+        assertEquals(fhirBase() + "/Patient/" + id + "/_history/1", location);
+        assertEquals("W/\"1\"", created.headers().firstValue("ETag").orElse(""));
+        assertNotNull(created.headers().firstValue("Last-Modified").orElse(null));
+
+        HttpResponse<String> updated = send("PUT", "/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id
+                + "\",\"name\":[{\"family\":\"Suzuki\"}]}", "If-Match", "W/\"1\"");
+        assertEquals(200, updated.statusCode(), updated.body());
+        assertEquals("W/\"2\"", updated.headers().firstValue("ETag").orElse(""));
+        HttpResponse<String> stale = send("PUT", "/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id
+                + "\",\"name\":[{\"family\":\"Lost\"}]}", "If-Match", "W/\"1\"");
+        assertEquals(412, stale.statusCode(), "a stale If-Match never overwrites: " + stale.body());
+
+        assertTrue(send("GET", "/Patient/" + id, null).body().contains("Suzuki"));
+        assertTrue(send("GET", "/Patient/" + id + "/_history/1", null).body().contains("Tanaka"));
+        Bundle history = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", "/Patient/" + id + "/_history", null).body());
+        assertEquals(Bundle.BundleType.HISTORY, history.getType());
+        assertEquals(2, history.getEntry().size());
+
+        assertEquals(204, send("DELETE", "/Patient/" + id, null).statusCode());
+        assertEquals(410, send("GET", "/Patient/" + id, null).statusCode());
+        assertEquals(200, send("GET", "/Patient/" + id + "/_history/2", null).statusCode(), "history survives a delete");
+        assertEquals(404, send("GET", "/Patient/no-such-id", null).statusCode());
+    }
+
+    @Test
+    void updateWithAClientIdCreatesAndReturnMinimalHasNoBody() {
+        String id = "it-" + UUID.randomUUID();
+        HttpResponse<String> created = send("PUT", "/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}",
+                "Prefer", "return=minimal");
+        assertEquals(201, created.statusCode(), created.body());
+        assertTrue(created.body().isEmpty(), created.body());
+        assertEquals(200, send("GET", "/Patient/" + id, null).statusCode());
+    }
+
+    @Test
+    void conditionalCreateFindsTheExistingResource() {
+        String mrn = unique();
+        String id = createPatient(unique(), "Aiko", "1990-01-01", mrn);
+        HttpResponse<String> again = send("POST", "/Patient", "{\"resourceType\":\"Patient\"}", "If-None-Exist", "identifier=urn:it:mrn|" + mrn);
+        assertEquals(200, again.statusCode(), again.body());
+        assertTrue(again.body().contains(id));
+    }
+
+    @Test
+    void malformedOrMismatchedBodiesAreA400OperationOutcome() {
+        HttpResponse<String> unknownElement = send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"colour\":\"blue\"}");
+        assertEquals(400, unknownElement.statusCode());
+        assertTrue(FHIR.newJsonParser().parseResource(OperationOutcome.class, unknownElement.body()).getIssueFirstRep()
+                .getDiagnostics().contains("colour"));
+        assertEquals(400, send("POST", "/Observation", "{\"resourceType\":\"Patient\"}").statusCode());
+        assertEquals(400, send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"birthDate\":\"yesterday\"}").statusCode());
+        assertEquals(400, send("POST", "/Patient", "not json at all").statusCode());
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&x;\"/></name></Patient>";
+        HttpResponse<String> entity = browser.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient"))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/fhir+xml")
+                .POST(HttpRequest.BodyPublishers.ofString(xxe)).build());
+        assertEquals(400, entity.statusCode(), "external entities are refused: " + entity.body());
+        assertTrue(!entity.body().contains("root:"), "nothing of the file leaks");
+    }
+
+    @Test
+    void xmlInAndOut() {
+        String family = unique();
+        HttpResponse<String> created = browser.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient"))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/fhir+xml")
+                .header("Accept", "application/fhir+xml")
+                .POST(HttpRequest.BodyPublishers.ofString("<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\""
+                        + family + "\"/></name></Patient>")).build());
+        assertEquals(201, created.statusCode(), created.body());
+        assertTrue(created.body().startsWith("<Patient"), created.body());
+        assertEquals(1, search("Patient?family:exact=" + family).getEntry().size());
+    }
+
+    @Test
+    void stringTokenAndDateSearchesFollowTheSpec() {
+        String family = unique();
+        String mrn = unique();
+        createPatient(family, "Émilie", "1975-06-15", mrn);
+        createPatient(family, "Akira", "1982-11-02", unique());
+
+        assertEquals(2, search("Patient?family=" + family.toLowerCase()).getEntry().size(), "case-insensitive prefix");
+        assertEquals(1, search("Patient?given=emilie&family=" + family).getEntry().size(), "accent-insensitive, AND");
+        assertEquals(0, search("Patient?family:exact=" + family.toLowerCase()).getEntry().size(), ":exact is case-sensitive");
+        assertEquals(2, search("Patient?family:contains=" + family.substring(3)).getEntry().size());
+        assertEquals(1, search("Patient?identifier=urn:it:mrn|" + mrn).getEntry().size());
+        assertEquals(1, search("Patient?identifier=" + mrn).getEntry().size());
+        assertEquals(0, search("Patient?identifier=urn:other|" + mrn).getEntry().size());
+        assertEquals(1, search("Patient?family=" + family + "&birthdate=1975").getEntry().size(), "a year matches the whole year");
+        assertEquals(1, search("Patient?family=" + family + "&birthdate=1975-06").getEntry().size());
+        assertEquals(1, search("Patient?family=" + family + "&birthdate=gt1980-01-01").getEntry().size());
+        assertEquals(2, search("Patient?family=" + family + "&birthdate=ge1975-06-15").getEntry().size());
+        assertEquals(1, search("Patient?family=" + family + "&birthdate=lt1980").getEntry().size());
+        assertEquals(2, search("Patient?family=" + family + "&given=emilie,akira").getEntry().size(), "OR by comma");
+    }
+
+    @Test
+    void referencesTotalsPagingAndUnknownParameters() {
+        String patient = createPatient(unique(), "Ren", "2001-01-01", unique());
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> observation = send("POST", "/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                    + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},\"subject\":{\"reference\":\"Patient/"
+                    + patient + "\"},\"effectiveDateTime\":\"2024-03-0" + (i + 1) + "T10:00:00Z\",\"valueQuantity\":{\"value\":"
+                    + (70 + i) + ",\"system\":\"http://unitsofmeasure.org\",\"code\":\"/min\"}}");
+            assertEquals(201, observation.statusCode(), observation.body());
+        }
+        assertEquals(3, search("Observation?subject=Patient/" + patient).getEntry().size());
+        assertEquals(3, search("Observation?patient=" + patient + "&code=http://loinc.org|8867-4").getEntry().size());
+        assertEquals(1, search("Observation?patient=" + patient + "&date=2024-03-02").getEntry().size());
+        assertEquals(2, search("Observation?patient=" + patient + "&value-quantity=gt70.5").getEntry().size());
+
+        Bundle first = search("Observation?patient=" + patient + "&_count=2&_total=accurate");
+        assertEquals(3, first.getTotal());
+        assertEquals(2, first.getEntry().size());
+        String next = first.getLink("next").getUrl();
+        Bundle second = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", next, null).body());
+        assertEquals(1, second.getEntry().size());
+        assertTrue(first.getEntry().stream().noneMatch(e -> e.getResource().getIdElement().getIdPart()
+                .equals(second.getEntryFirstRep().getResource().getIdElement().getIdPart())), "no duplicate across pages");
+
+        Bundle count = search("Observation?patient=" + patient + "&_summary=count");
+        assertEquals(3, count.getTotal());
+        assertTrue(count.getEntry().isEmpty());
+
+        Bundle lenient = search("Observation?patient=" + patient + "&colour=blue");
+        assertEquals(3, lenient.getEntry().stream().filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH).count());
+        assertTrue(lenient.getEntry().stream().anyMatch(e -> e.getResource() instanceof OperationOutcome), "ignored parameters are reported");
+        assertEquals(400, send("GET", "/Observation?colour=blue", null, "Prefer", "handling=strict").statusCode());
+        assertEquals(400, send("GET", "/Observation?date=notadate", null).statusCode());
+
+        HttpResponse<String> byPost = browser.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Observation/_search"))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("patient=" + patient)).build());
+        assertEquals(200, byPost.statusCode(), byPost.body());
+        assertEquals(3, FHIR.newJsonParser().parseResource(Bundle.class, byPost.body()).getEntry().size());
+    }
+}

@@ -1,0 +1,142 @@
+package org.bastion.fhir.rest;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
+import org.bastion.fhir.application.Fhir;
+import org.bastion.fhir.application.FhirException;
+import org.bastion.fhir.application.FhirRepository;
+import org.bastion.fhir.domain.ResourceVersion;
+import org.bastion.platform.BastionSettings;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Search and history Bundles (R4 bundle.html, search.html#paging, http.html#history). */
+@ApplicationScoped
+public class Bundles {
+
+    static final int DEFAULT_COUNT = 20;
+    static final int MAX_COUNT = 500;
+
+    @EJB
+    FhirRepository repository;
+
+    @Inject
+    BastionSettings settings;
+
+    public Bundle search(String type, Map<String, List<String>> params, HttpHeaders headers) {
+        int count = number(params, "_count", DEFAULT_COUNT, 0, MAX_COUNT);
+        int offset = number(params, "_offset", 0, 0, Integer.MAX_VALUE);
+        boolean summaryCount = "count".equals(first(params, "_summary"));
+        boolean total = summaryCount || "accurate".equals(first(params, "_total"));
+        FhirRepository.Page page = repository.search(type, params, offset, summaryCount ? 0 : count, total);
+        String prefer = headers.getHeaderString("Prefer");
+        if (!page.ignored().isEmpty() && prefer != null && prefer.contains("handling=strict")) {
+            throw new FhirException(400, IssueType.NOTSUPPORTED, "Unknown search parameter(s) for " + type + ": "
+                    + String.join(", ", page.ignored()) + " (Prefer: handling=strict)");
+        }
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        bundle.getMeta().setLastUpdated(new Date());
+        if (page.total() >= 0) {
+            bundle.setTotal((int) page.total());
+        }
+        String base = settings.fhirBase() + "/" + type;
+        bundle.addLink().setRelation("self").setUrl(base + self(params));
+        if (!summaryCount && page.resources().size() == count) {
+            bundle.addLink().setRelation("next").setUrl(base + query(params, offset + count, count));
+        }
+        if (offset > 0) {
+            bundle.addLink().setRelation("previous").setUrl(base + query(params, Math.max(0, offset - count), count));
+        }
+        for (Resource resource : page.resources()) {
+            bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
+                    .setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        if (!page.ignored().isEmpty()) {
+            OperationOutcome outcome = new OperationOutcome();
+            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING).setCode(IssueType.NOTSUPPORTED)
+                    .setDiagnostics("Ignored unknown search parameter(s) for " + type + ": " + String.join(", ", page.ignored()));
+            bundle.addEntry().setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+        }
+        return bundle;
+    }
+
+    public Bundle history(String type, String id, UriInfo uriInfo) {
+        Map<String, List<String>> params = uriInfo.getQueryParameters();
+        int count = number(params, "_count", DEFAULT_COUNT, 1, MAX_COUNT);
+        String since = first(params, "_since");
+        Instant sinceInstant = null;
+        if (since != null) {
+            try {
+                sinceInstant = new InstantType(since).getValue().toInstant();
+            } catch (RuntimeException e) {
+                throw new FhirException(400, IssueType.INVALID, "_since must be an instant such as 2024-01-01T00:00:00Z, not '" + since + "'");
+            }
+        }
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.HISTORY);
+        bundle.getMeta().setLastUpdated(new Date());
+        bundle.addLink().setRelation("self").setUrl(uriInfo.getRequestUri().toString());
+        for (ResourceVersion version : repository.history(type, id, sinceInstant, count)) {
+            Bundle.BundleEntryComponent entry = bundle.addEntry()
+                    .setFullUrl(settings.fhirBase() + "/" + version.resourceType() + "/" + version.resourceId());
+            entry.getRequest().setMethod(Bundle.HTTPVerb.fromCode(version.method()))
+                    .setUrl(version.resourceType() + ("POST".equals(version.method()) ? "" : "/" + version.resourceId()));
+            entry.getResponse().setStatus(version.deleted() ? "204" : "POST".equals(version.method()) ? "201" : "200")
+                    .setEtag("W/\"" + version.versionId() + "\"").setLastModified(Date.from(version.lastUpdated()));
+            if (!version.deleted()) {
+                entry.setResource(Fhir.parse(version.body()));
+            }
+        }
+        return bundle;
+    }
+
+    private static String query(Map<String, List<String>> params, int offset, int count) {
+        String rest = params.entrySet().stream()
+                .filter(e -> !e.getKey().equals("_offset") && !e.getKey().equals("_count"))
+                .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
+                .collect(Collectors.joining("&"));
+        return "?" + (rest.isEmpty() ? "" : rest + "&") + "_count=" + count + "&_offset=" + offset;
+    }
+
+    /** The search as asked, in a stable order. */
+    private static String self(Map<String, List<String>> params) {
+        String query = params.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
+                .collect(Collectors.joining("&"));
+        return query.isEmpty() ? "" : "?" + query;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static int number(Map<String, List<String>> params, String name, int fallback, int min, int max) {
+        String value = first(params, name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Math.max(min, Math.min(max, Integer.parseInt(value)));
+        } catch (NumberFormatException e) {
+            throw new FhirException(400, IssueType.INVALID, name + " must be a whole number, not '" + value + "'");
+        }
+    }
+}
