@@ -570,6 +570,37 @@ abstract class OAuthContract {
     }
 
     @Test
+    void adminDefinedScopeDescriptionsShowOnTheConsentPageInJapanese() {
+        String admin = adminToken();
+        Browser browser = new Browser();
+        HttpResponse<String> described = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/admin/api/scopes"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"patient/Immunization.rs\",\"description_en\":"
+                        + "\"See your vaccinations\",\"description_ja\":\"予防接種の記録を見る\"}")).build());
+        assertEquals(200, described.statusCode(), described.body());
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        HttpResponse<String> consent = signIn(browser, clientId, new Pkce(), "openid patient/Immunization.rs", "&ui_locales=ja");
+        assertTrue(consent.body().contains("予防接種の記録を見る"), consent.body());
+        HttpResponse<String> bad = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/admin/api/scopes"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"has space\",\"description_en\":\"x\"}")).build());
+        assertEquals(400, bad.statusCode());
+        assertEquals("name", json(bad).get("field"));
+    }
+
+    @Test
+    void aClientsOwnAccessTokenLifetimeApplies() {
+        Browser browser = new Browser();
+        JSONObject registered = register(browser, "{\"client_name\":\"short-lived\",\"grant_types\":[\"client_credentials\"],"
+                + "\"scope\":\"system/*.rs\",\"bastion_access_token_lifetime\":120}");
+        Registered client = new Registered((String) registered.get("client_id"), (String) registered.get("client_secret"), null);
+        JSONObject token = json(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"), "Authorization", client.basic()));
+        assertEquals(120L, ((Number) token.get("expires_in")).longValue());
+        HttpResponse<String> invalid = postRegistration(browser, "{\"grant_types\":[\"client_credentials\"],\"bastion_access_token_lifetime\":5}");
+        assertEquals("invalid_client_metadata", json(invalid).get("error"));
+    }
+
+    @Test
     void standaloneLaunchLetsTheUserPickThePatient() {
         Browser browser = new Browser();
         Registered service = confidential(browser, "client_credentials", "system/*.*");

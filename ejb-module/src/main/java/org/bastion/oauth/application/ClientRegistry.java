@@ -26,6 +26,8 @@ import java.util.UUID;
 @Stateless
 public class ClientRegistry {
 
+    /** A client's own access token lifetime in seconds (60 to 86400), instead of the server's. */
+    public static final String ACCESS_TOKEN_LIFETIME = "bastion_access_token_lifetime";
     /** Allowed CORS origins: Bastion's own client metadata field (trusted origins of a browser app). */
     public static final String CORS_ORIGINS = "bastion_cors_origins";
     static final Set<GrantType> SUPPORTED_GRANTS = Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN,
@@ -112,6 +114,11 @@ public class ClientRegistry {
         return origins;
     }
 
+    static java.util.Optional<java.time.Duration> accessTokenLifetime(OIDCClientMetadata metadata) {
+        return metadata.getCustomField(ACCESS_TOKEN_LIFETIME) instanceof Number n
+                ? java.util.Optional.of(java.time.Duration.ofSeconds(n.longValue())) : java.util.Optional.empty();
+    }
+
     @SuppressWarnings("unchecked")
     static List<String> corsOrigins(OIDCClientMetadata metadata) {
         Object value = metadata.getCustomField(CORS_ORIGINS);
@@ -152,6 +159,10 @@ public class ClientRegistry {
             checkRedirectUris(metadata.getRedirectionURIs(), "redirect_uris", true);
         }
         checkRedirectUris(metadata.getPostLogoutRedirectionURIs(), "post_logout_redirect_uris", false);
+        Object lifetime = metadata.getCustomField(ACCESS_TOKEN_LIFETIME);
+        if (lifetime != null && !(lifetime instanceof Number n && n.longValue() >= 60 && n.longValue() <= 86_400 && n.doubleValue() == n.longValue())) {
+            throw OAuthException.invalidClientMetadata(ACCESS_TOKEN_LIFETIME + " must be a whole number of seconds from 60 to 86400");
+        }
         for (String origin : corsOrigins(metadata)) {
             checkOrigin(origin);
         }

@@ -45,6 +45,27 @@ public class ScopeCatalog {
         return scopes;
     }
 
+    /** Sets the consent-page description of a scope (English required, Japanese optional); the scope then exists. */
+    public ScopeDescription describe(String name, String english, String japanese) {
+        if (name == null || !name.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,255}")) {
+            throw new org.bastion.platform.InvalidInputException("name", "must be a scope token (RFC 6749 section 3.3: printable ASCII without space, \" and \\)");
+        }
+        if (english == null || english.isBlank() || english.length() > 1000) {
+            throw new org.bastion.platform.InvalidInputException("description_en", "is required, at most 1000 characters");
+        }
+        if (japanese != null && japanese.length() > 1000) {
+            throw new org.bastion.platform.InvalidInputException("description_ja", "must be at most 1000 characters");
+        }
+        ScopeDescription existing = em.find(ScopeDescription.class, name);
+        if (existing != null) {
+            em.remove(existing);
+            em.flush();
+        }
+        ScopeDescription description = new ScopeDescription(name, english, japanese);
+        em.persist(description);
+        return description;
+    }
+
     public Optional<String> adminDescription(String scope, Locale locale) {
         return Optional.ofNullable(em.find(ScopeDescription.class, scope)).map(d -> d.description(locale));
     }

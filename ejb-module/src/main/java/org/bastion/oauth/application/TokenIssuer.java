@@ -61,7 +61,7 @@ public class TokenIssuer {
         GrantContext context = request.context();
         Set<String> scopes = Set.copyOf(new Scope(context.scope().split(" ")).toStringList());
         BastionUser user = context.userId() == null ? null : em.find(BastionUser.class, context.userId());
-        Duration lifetime = settings.accessTokenLifetime();
+        Duration lifetime = ClientRegistry.accessTokenLifetime(request.client().metadata()).orElse(settings.accessTokenLifetime());
         SignedJWT accessJwt = accessToken(request, user, now, lifetime);
         BearerAccessToken accessToken = new BearerAccessToken(accessJwt.serialize(), lifetime.toSeconds(),
                 context.scope().isBlank() ? null : Scope.parse(context.scope()));
