@@ -205,4 +205,83 @@ abstract class FhirContract {
         assertEquals(200, byPost.statusCode(), byPost.body());
         assertEquals(3, FHIR.newJsonParser().parseResource(Bundle.class, byPost.body()).getEntry().size());
     }
+
+    @Test
+    void transactionResolvesUrnUuidReferencesAndIsAllOrNothing() {
+        String family = unique();
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"fullUrl\":\"urn:uuid:11111111-1111-1111-1111-111111111111\",\"resource\":{\"resourceType\":\"Patient\","
+                + "\"name\":[{\"family\":\"" + family + "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"weight\"},"
+                + "\"subject\":{\"reference\":\"urn:uuid:11111111-1111-1111-1111-111111111111\"}},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+        HttpResponse<String> response = send("POST", "", transaction);
+        assertEquals(200, response.statusCode(), response.body());
+        Bundle result = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+        assertEquals(Bundle.BundleType.TRANSACTIONRESPONSE, result.getType());
+        assertEquals("201 Created", result.getEntry().get(0).getResponse().getStatus());
+        String patientId = result.getEntry().get(0).getResponse().getLocation().split("/")[1];
+        assertEquals(1, search("Observation?subject=Patient/" + patientId).getEntry().size(), "the urn:uuid reference now points at the patient");
+
+        String failing = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "Rollback\"}]},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                + "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"x\"},\"request\":{\"method\":\"PUT\",\"url\":\"Patient/y\"}}]}";
+        HttpResponse<String> failed = send("POST", "", failing);
+        assertEquals(400, failed.statusCode(), failed.body());
+        assertTrue(failed.body().contains("Transaction entry 1"), failed.body());
+        assertEquals(0, search("Patient?family:exact=" + family + "Rollback").getEntry().size(), "nothing of a failed transaction stays");
+    }
+
+    @Test
+    void batchEntriesSucceedOrFailOnTheirOwn() {
+        String family = unique();
+        String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + "{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/does-not-exist\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?family:exact=" + family + "\"}}]}";
+        HttpResponse<String> response = send("POST", "", batch);
+        assertEquals(200, response.statusCode(), response.body());
+        Bundle result = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+        assertEquals("201 Created", result.getEntry().get(0).getResponse().getStatus());
+        assertEquals("404", result.getEntry().get(1).getResponse().getStatus());
+        assertEquals(1, ((Bundle) result.getEntry().get(2).getResource()).getEntry().size(), "the create before it is visible");
+    }
+
+    @Test
+    void conditionalUpdateAndDelete() {
+        String mrn = unique();
+        HttpResponse<String> created = send("PUT", "/Patient?identifier=urn:it:mrn|" + mrn, "{\"resourceType\":\"Patient\","
+                + "\"identifier\":[{\"system\":\"urn:it:mrn\",\"value\":\"" + mrn + "\"}],\"active\":true}");
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> updated = send("PUT", "/Patient?identifier=urn:it:mrn|" + mrn, "{\"resourceType\":\"Patient\","
+                + "\"identifier\":[{\"system\":\"urn:it:mrn\",\"value\":\"" + mrn + "\"}],\"active\":false}");
+        assertEquals(200, updated.statusCode(), updated.body());
+        assertEquals("W/\"2\"", updated.headers().firstValue("ETag").orElse(""));
+        assertEquals(204, send("DELETE", "/Patient?identifier=urn:it:mrn|" + mrn, null).statusCode());
+        assertEquals(0, search("Patient?identifier=urn:it:mrn|" + mrn).getEntry().size());
+    }
+
+    @Test
+    void capabilityStatementListsEveryResourceTypeWithItsSearchParameters() {
+        HttpResponse<String> response = browser.get(fhirBase() + "/metadata");
+        org.hl7.fhir.r4.model.CapabilityStatement cs = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.CapabilityStatement.class, response.body());
+        var rest = cs.getRestFirstRep();
+        assertEquals(FHIR.getResourceTypes().size(), rest.getResource().size());
+        var patient = rest.getResource().stream().filter(r -> r.getType().equals("Patient")).findFirst().orElseThrow();
+        assertTrue(patient.getSearchParam().stream().anyMatch(p -> p.getName().equals("birthdate")));
+        assertTrue(patient.getInteraction().stream().anyMatch(i -> i.getCode().toCode().equals("vread")));
+        assertTrue(rest.getSecurity().getExtensionByUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris")
+                .getExtensionByUrl("token").getValue().primitiveValue().endsWith("/oauth2/token"));
+    }
+
+    @Test
+    void elementsAndSummaryShapeTheResponse() {
+        String family = unique();
+        String id = createPatient(family, "Yui", "1999-09-09", unique());
+        String elements = send("GET", "/Patient/" + id + "?_elements=birthDate", null).body();
+        assertTrue(elements.contains("birthDate") && !elements.contains(family), elements);
+        Bundle searched = search("Patient?family:exact=" + family + "&_elements=name");
+        assertTrue(FHIR.newJsonParser().encodeResourceToString(searched).contains(family));
+    }
 }

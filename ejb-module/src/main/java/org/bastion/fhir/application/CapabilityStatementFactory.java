@@ -22,7 +22,19 @@ public class CapabilityStatementFactory {
 
     private final Date started = new Date();
 
+    private volatile CapabilityStatement cached;
+
+    /** Built once: every resource type with its search parameters takes a while to list. */
     public CapabilityStatement capabilityStatement() {
+        CapabilityStatement cs = cached;
+        if (cs == null) {
+            cs = build();
+            cached = cs;
+        }
+        return cs;
+    }
+
+    private CapabilityStatement build() {
         CapabilityStatement cs = new CapabilityStatement();
         cs.setStatus(PublicationStatus.ACTIVE);
         cs.setDate(started);
@@ -41,6 +53,48 @@ public class CapabilityStatementFactory {
         rest.getSecurity()
                 .addService(smart)
                 .setDescription("OAuth 2.0 bearer tokens issued by " + settings.issuer());
+        // SMART App Launch: the oauth-uris extension names the authorization server's endpoints.
+        org.hl7.fhir.r4.model.Extension uris = rest.getSecurity().addExtension()
+                .setUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
+        uris.addExtension("authorize", new org.hl7.fhir.r4.model.UriType(settings.issuer() + "/authorize"));
+        uris.addExtension("token", new org.hl7.fhir.r4.model.UriType(settings.issuer() + "/token"));
+        uris.addExtension("register", new org.hl7.fhir.r4.model.UriType(settings.issuer() + "/register"));
+        uris.addExtension("introspect", new org.hl7.fhir.r4.model.UriType(settings.issuer() + "/introspect"));
+        uris.addExtension("revoke", new org.hl7.fhir.r4.model.UriType(settings.issuer() + "/revoke"));
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
+        for (String type : new java.util.TreeSet<>(Fhir.r4().getResourceTypes())) {
+            rest.addResource(resource(type));
+        }
         return cs;
     }
+
+    /** What works for one resource type: the interactions, and the search parameters the index supports. */
+    private static CapabilityStatement.CapabilityStatementRestResourceComponent resource(String type) {
+        CapabilityStatement.CapabilityStatementRestResourceComponent resource = new CapabilityStatement.CapabilityStatementRestResourceComponent();
+        resource.setType(type)
+                .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED)
+                .setReadHistory(true)
+                .setUpdateCreate(true)
+                .setConditionalCreate(true)
+                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+        for (CapabilityStatement.TypeRestfulInteraction interaction : INTERACTIONS) {
+            resource.addInteraction().setCode(interaction);
+        }
+        resource.addSearchParam().setName("_id").setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.TOKEN);
+        resource.addSearchParam().setName("_lastUpdated").setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.DATE);
+        for (ca.uhn.fhir.context.RuntimeSearchParam param : Fhir.r4().getResourceDefinition(type).getSearchParams()) {
+            if (param.getName().startsWith("_") || !org.bastion.fhir.search.SearchQuery.SUPPORTED.contains(param.getParamType())) {
+                continue;
+            }
+            resource.addSearchParam().setName(param.getName()).setDocumentation(param.getDescription())
+                    .setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.fromCode(param.getParamType().getCode()));
+        }
+        return resource;
+    }
+
+    private static final java.util.List<CapabilityStatement.TypeRestfulInteraction> INTERACTIONS = java.util.List.of(
+            CapabilityStatement.TypeRestfulInteraction.READ, CapabilityStatement.TypeRestfulInteraction.VREAD,
+            CapabilityStatement.TypeRestfulInteraction.UPDATE, CapabilityStatement.TypeRestfulInteraction.DELETE,
+            CapabilityStatement.TypeRestfulInteraction.HISTORYINSTANCE, CapabilityStatement.TypeRestfulInteraction.HISTORYTYPE,
+            CapabilityStatement.TypeRestfulInteraction.CREATE, CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
 }

@@ -66,6 +66,41 @@ public class FhirRepository {
         return new Stored(write(new StoredResource(type, UUID.randomUUID().toString()), resource, "POST"), true);
     }
 
+    /** A create whose id was chosen beforehand (a transaction resolving urn:uuid references). */
+    public Stored createWithId(String type, String id, Resource resource) {
+        return new Stored(write(new StoredResource(type, id), resource, "POST"), true);
+    }
+
+    /** Conditional update (R4 http.html#cond-update): the one match is updated, none is created, several are a 412. */
+    public Stored conditionalUpdate(String type, String conditions, Resource resource) {
+        List<Resource> matches = search(type, Fhir.parseQuery(conditions), 0, 2, false).resources();
+        if (matches.size() > 1) {
+            throw new FhirException(412, IssueType.DUPLICATE, "Conditional update '" + conditions + "' matches more than one " + type);
+        }
+        if (matches.isEmpty()) {
+            if (resource.getIdElement().hasIdPart()) {
+                return update(type, resource.getIdElement().getIdPart(), resource, null);
+            }
+            return create(type, resource, null);
+        }
+        String id = matches.get(0).getIdElement().getIdPart();
+        if (resource.getIdElement().hasIdPart() && !id.equals(resource.getIdElement().getIdPart())) {
+            throw new FhirException(400, IssueType.INVALID, "The body's id '" + resource.getIdElement().getIdPart()
+                    + "' is not the id of the resource the conditions match ('" + id + "')");
+        }
+        resource.setId(id);
+        return update(type, id, resource, null);
+    }
+
+    /** Conditional delete of the one match (several are a 412, none is no error). */
+    public void conditionalDelete(String type, String conditions) {
+        List<Resource> matches = search(type, Fhir.parseQuery(conditions), 0, 2, false).resources();
+        if (matches.size() > 1) {
+            throw new FhirException(412, IssueType.DUPLICATE, "Conditional delete '" + conditions + "' matches more than one " + type);
+        }
+        matches.forEach(m -> delete(type, m.getIdElement().getIdPart()));
+    }
+
     public Stored update(String type, String id, Resource resource, String ifMatch) {
         checkId(id);
         if (resource.getIdElement().hasIdPart() && !id.equals(resource.getIdElement().getIdPart())) {

@@ -25,7 +25,7 @@ public final class SearchQuery {
     /** Parameters about the result, not the match. */
     static final Set<String> RESULT_PARAMS = Set.of("_count", "_offset", "_sort", "_total", "_summary", "_elements",
             "_format", "_pretty", "_include", "_revinclude", "_contained", "_containedType");
-    static final Set<RestSearchParameterTypeEnum> SUPPORTED = Set.of(RestSearchParameterTypeEnum.STRING,
+    public static final Set<RestSearchParameterTypeEnum> SUPPORTED = Set.of(RestSearchParameterTypeEnum.STRING,
             RestSearchParameterTypeEnum.TOKEN, RestSearchParameterTypeEnum.REFERENCE, RestSearchParameterTypeEnum.DATE,
             RestSearchParameterTypeEnum.NUMBER, RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.URI);
 

@@ -20,6 +20,8 @@ public class FhirApplication extends Application {
                 TypeHistoryResource.class,
                 InstanceResource.class,
                 SystemResource.class,
+                BaseResource.class,
+                BaseRequestFilter.class,
                 FhirResourceReader.class,
                 FormatParameterFilter.class,
                 BearerTokenFilter.class,

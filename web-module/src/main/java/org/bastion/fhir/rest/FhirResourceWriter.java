@@ -28,6 +28,32 @@ public class FhirResourceWriter implements MessageBodyWriter<IBaseResource> {
     @Context
     UriInfo uriInfo;
 
+    /** _summary and _elements (R4 search.html#summary, #elements): on a Bundle they shape its entries. */
+    private void shape(IParser parser, IBaseResource resource) {
+        String summary = uriInfo.getQueryParameters().getFirst("_summary");
+        String elements = uriInfo.getQueryParameters().getFirst("_elements");
+        boolean bundle = resource instanceof org.hl7.fhir.r4.model.Bundle;
+        if ("true".equals(summary)) {
+            parser.setSummaryMode(true);
+        } else if ("data".equals(summary)) {
+            parser.setSuppressNarratives(true);
+        } else if ("text".equals(summary)) {
+            parser.setEncodeElements(java.util.Set.of("*.text", "*.id", "*.meta"));
+        }
+        if (elements != null && !elements.isBlank()) {
+            java.util.Set<String> encode = new java.util.HashSet<>();
+            for (String element : elements.split(",")) {
+                if (!element.isBlank()) {
+                    encode.add("*." + element.trim());
+                }
+            }
+            parser.setEncodeElements(encode);
+        }
+        if (bundle) {
+            parser.setEncodeElementsAppliesToChildResourcesOnly(true);
+        }
+    }
+
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
         return IBaseResource.class.isAssignableFrom(type);
@@ -40,6 +66,7 @@ public class FhirResourceWriter implements MessageBodyWriter<IBaseResource> {
         httpHeaders.putSingle(HttpHeaders.CONTENT_TYPE, (xml ? FhirMediaTypes.FHIR_XML : FhirMediaTypes.FHIR_JSON) + ";charset=UTF-8");
         IParser parser = xml ? Fhir.r4().newXmlParser() : Fhir.r4().newJsonParser();
         parser.setPrettyPrint("true".equals(uriInfo.getQueryParameters().getFirst("_pretty")));
+        shape(parser, resource);
         Writer writer = new OutputStreamWriter(entityStream, StandardCharsets.UTF_8);
         parser.encodeResourceToWriter(resource, writer);
         writer.flush();

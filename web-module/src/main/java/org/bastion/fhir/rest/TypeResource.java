@@ -57,6 +57,32 @@ public class TypeResource {
         return FhirResponses.written(stored.created() ? 201 : 200, stored.resource(), settings.fhirBase(), headers.getHeaderString("Prefer"));
     }
 
+    /** Conditional update: PUT [base]/[type]?conditions. */
+    @jakarta.ws.rs.PUT
+    @Consumes({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
+    @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
+    public Response conditionalUpdate(@PathParam("type") String type, Resource resource) {
+        matches(known(type), resource);
+        String conditions = conditions();
+        FhirRepository.Stored stored = repository.conditionalUpdate(type, conditions, resource);
+        return FhirResponses.written(stored.created() ? 201 : 200, stored.resource(), settings.fhirBase(), headers.getHeaderString("Prefer"));
+    }
+
+    /** Conditional delete: DELETE [base]/[type]?conditions. */
+    @jakarta.ws.rs.DELETE
+    public Response conditionalDelete(@PathParam("type") String type) {
+        repository.conditionalDelete(known(type), conditions());
+        return Response.noContent().build();
+    }
+
+    private String conditions() {
+        String query = uriInfo.getRequestUri().getRawQuery();
+        if (query == null || query.isBlank()) {
+            throw new FhirException(412, IssueType.REQUIRED, "A conditional update or delete needs search parameters: [type]?name=value");
+        }
+        return query;
+    }
+
     static String known(String type) {
         if (!Fhir.isResourceType(type)) {
             throw FhirException.unknownResourceType(type);
