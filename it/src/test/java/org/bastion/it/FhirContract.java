@@ -284,4 +284,54 @@ abstract class FhirContract {
         Bundle searched = search("Patient?family:exact=" + family + "&_elements=name");
         assertTrue(FHIR.newJsonParser().encodeResourceToString(searched).contains(family));
     }
+
+    String createObservation(String patient, String code, String date, int value) {
+        HttpResponse<String> observation = send("POST", "/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"" + code + "\"}]},\"subject\":{\"reference\":\"Patient/"
+                + patient + "\"},\"effectiveDateTime\":\"" + date + "\",\"valueQuantity\":{\"value\":" + value
+                + ",\"system\":\"http://unitsofmeasure.org\",\"code\":\"/min\"}}");
+        assertEquals(201, observation.statusCode(), observation.body());
+        return FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Observation.class, observation.body()).getIdElement().getIdPart();
+    }
+
+    @Test
+    void chainedReverseChainedSortedAndIncludedSearches() {
+        String family = unique();
+        String ann = createPatient(family, "Ann", "1960-01-01", unique());
+        String bob = createPatient(family, "Bob", "1970-01-01", unique());
+        createObservation(ann, "8867-4", "2024-01-01T00:00:00Z", 60);
+        createObservation(ann, "8310-5", "2024-01-02T00:00:00Z", 37);
+        createObservation(bob, "8867-4", "2024-01-03T00:00:00Z", 80);
+
+        assertEquals(2, search("Observation?subject:Patient.name=ann&subject:Patient.family=" + family).getEntry().size(), "chained");
+        assertEquals(1, search("Observation?patient.given=bob&patient.family=" + family).getEntry().size(), "chain through the one target type");
+        assertEquals(1, search("Patient?family=" + family + "&_has:Observation:patient:code=8310-5").getEntry().size(), "_has");
+
+        Bundle byBirth = search("Patient?family=" + family + "&_sort=-birthdate");
+        assertEquals(bob, byBirth.getEntry().get(0).getResource().getIdElement().getIdPart(), "_sort descending");
+        Bundle byGiven = search("Patient?family=" + family + "&_sort=given");
+        assertEquals(ann, byGiven.getEntry().get(0).getResource().getIdElement().getIdPart(), "_sort ascending");
+
+        Bundle included = search("Observation?patient=" + ann + "&_include=Observation:subject");
+        assertEquals(2, included.getEntry().stream().filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH).count());
+        assertEquals(1, included.getEntry().stream().filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE).count(),
+                "the patient once, though two observations point at it");
+        Bundle revIncluded = search("Patient?_id=" + bob + "&_revinclude=Observation:subject");
+        assertEquals(2, revIncluded.getEntry().size());
+        assertEquals(400, send("GET", "/Observation?subject.name=x", null).statusCode(), "subject may point at several types: ambiguous");
+    }
+
+    @Test
+    void jsonPatchChangesTheCurrentVersion() {
+        String id = createPatient(unique(), "Kei", "1991-01-01", unique());
+        HttpResponse<String> patched = browser.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient/" + id))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("[{\"op\":\"replace\",\"path\":\"/birthDate\",\"value\":\"1992-02-02\"}]")).build());
+        assertEquals(200, patched.statusCode(), patched.body());
+        assertTrue(send("GET", "/Patient/" + id, null).body().contains("1992-02-02"));
+        HttpResponse<String> invalid = browser.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient/" + id))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("[{\"op\":\"add\",\"path\":\"/colour\",\"value\":\"blue\"}]")).build());
+        assertEquals(422, invalid.statusCode(), invalid.body());
+    }
 }

@@ -188,7 +188,7 @@ public class FhirRepository {
         List<Resource> resources = new ArrayList<>();
         long[] matches = {-1};
         withConnection(connection -> {
-            List<Object> args = query.args();
+            List<Object> args = query.pageArgs();
             try (PreparedStatement page = connection.prepareStatement(query.pageSql())) {
                 int i = bind(page, args);
                 page.setInt(i++, offset);
@@ -201,7 +201,7 @@ public class FhirRepository {
             }
             if (total) {
                 try (PreparedStatement counting = connection.prepareStatement(query.countSql())) {
-                    bind(counting, args);
+                    bind(counting, query.args());
                     try (ResultSet rows = counting.executeQuery()) {
                         rows.next();
                         matches[0] = rows.getLong(1);
@@ -210,6 +210,90 @@ public class FhirRepository {
             }
         });
         return new Page(resources, matches[0], query.ignored());
+    }
+
+    static final int MAX_INCLUDES = 1000;
+
+    /**
+     * _include and _revinclude (R4 search.html#include): the resources the matches point at, and
+     * those pointing at them, each once; :iterate applies the rule to what was included too.
+     */
+    public List<Resource> includes(List<Resource> matches, List<String> includes, List<String> revIncludes) {
+        Map<String, Resource> seen = new java.util.LinkedHashMap<>();
+        matches.forEach(m -> seen.put(m.fhirType() + "/" + m.getIdElement().getIdPart(), m));
+        List<Resource> included = new ArrayList<>();
+        List<Resource> round = matches;
+        for (int depth = 0; depth < 4 && !round.isEmpty() && included.size() < MAX_INCLUDES; depth++) {
+            List<Resource> found = new ArrayList<>();
+            for (String spec : includes) {
+                if (depth == 0 || spec.endsWith(":iterate")) {
+                    found.addAll(include(round, spec.replace(":iterate", ""), false));
+                }
+            }
+            for (String spec : revIncludes) {
+                if (depth == 0 || spec.endsWith(":iterate")) {
+                    found.addAll(include(round, spec.replace(":iterate", ""), true));
+                }
+            }
+            round = new ArrayList<>();
+            for (Resource resource : found) {
+                if (seen.putIfAbsent(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource) == null
+                        && included.size() < MAX_INCLUDES) {
+                    included.add(resource);
+                    round.add(resource);
+                }
+            }
+        }
+        return included;
+    }
+
+    private List<Resource> include(List<Resource> from, String spec, boolean reverse) {
+        String[] parts = spec.split(":");
+        if (parts.length < 2 || !Fhir.isResourceType(parts[0])) {
+            throw new FhirException(400, IssueType.INVALID, (reverse ? "_revinclude" : "_include") + " takes Type:parameter[:TargetType], not '" + spec + "'");
+        }
+        String sourceType = parts[0];
+        String param = parts[1];
+        String targetType = parts.length > 2 ? parts[2] : null;
+        List<Resource> result = new ArrayList<>();
+        Map<String, List<String>> idsByType = new java.util.HashMap<>();
+        for (Resource resource : from) {
+            if (reverse || resource.fhirType().equals(sourceType)) {
+                idsByType.computeIfAbsent(resource.fhirType(), k -> new ArrayList<>()).add(resource.getIdElement().getIdPart());
+            }
+        }
+        for (Map.Entry<String, List<String>> group : idsByType.entrySet()) {
+            String marks = String.join(", ", group.getValue().stream().map(id -> "?").toList());
+            List<Object> args = new ArrayList<>();
+            String sql;
+            if (reverse) {
+                sql = "select distinct r.body from fhir_resource r join fhir_idx_reference x on x.resource_pk = r.pk "
+                        + "where x.resource_type = ? and x.param = ? and x.target_type = ? and x.target_id in (" + marks + ") and r.deleted = false";
+                args.addAll(List.of(sourceType, param, group.getKey()));
+            } else {
+                sql = "select distinct r.body from fhir_resource r join fhir_idx_reference x on r.resource_type = x.target_type "
+                        + "and r.resource_id = x.target_id join fhir_resource s on s.pk = x.resource_pk "
+                        + "where s.resource_type = ? and x.param = ? and s.resource_id in (" + marks + ") and r.deleted = false"
+                        + (targetType != null ? " and x.target_type = ?" : "");
+                args.addAll(List.of(sourceType, param));
+            }
+            args.addAll(group.getValue());
+            if (!reverse && targetType != null) {
+                args.add(targetType);
+            }
+            withConnection(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    bind(statement, args);
+                    statement.setMaxRows(MAX_INCLUDES);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            result.add(Fhir.parse(rows.getString(1)));
+                        }
+                    }
+                }
+            });
+        }
+        return result;
     }
 
     private Resource write(StoredResource stored, Resource resource, String method) {

@@ -36,29 +36,162 @@ public final class SearchQuery {
 
     public SearchQuery(String type, Map<String, List<String>> params) {
         this.type = type;
-        RuntimeResourceDefinition definition = Fhir.r4().getResourceDefinition(type);
         for (Map.Entry<String, List<String>> entry : params.entrySet()) {
-            String[] nameAndModifier = entry.getKey().split(":", 2);
-            String name = nameAndModifier[0];
-            String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
-            if (RESULT_PARAMS.contains(name)) {
+            String key = entry.getKey();
+            if (RESULT_PARAMS.contains(key.split(":", 2)[0])) {
                 continue;
             }
             for (String value : entry.getValue()) {
-                if (name.equals("_id")) {
-                    idClause(value);
-                } else if (name.equals("_lastUpdated")) {
-                    lastUpdatedClause(value);
-                } else {
-                    RuntimeSearchParam param = definition.getSearchParam(name);
-                    if (param == null || !SUPPORTED.contains(param.getParamType())) {
-                        ignored.add(entry.getKey());
-                        break;
-                    }
-                    paramClause(param, modifier, value);
+                List<Object> clauseArgs = new ArrayList<>();
+                String clause = clause("r", type, key, value, clauseArgs);
+                if (clause == null) {
+                    ignored.add(key);
+                    break;
                 }
+                where.append(" and ").append(clause);
+                args.addAll(clauseArgs);
             }
         }
+        sort(first(params, "_sort"));
+    }
+
+    private int aliases;
+
+    private String alias(String prefix) {
+        return prefix + (++aliases);
+    }
+
+    /** One parameter (name[:modifier][.chain]=value) on the resource aliased r: SQL, or null when unknown. */
+    private String clause(String r, String resourceType, String key, String value, List<Object> out) {
+        if (key.startsWith("_has:")) {
+            return has(r, resourceType, key, value, out);
+        }
+        int dot = key.indexOf('.');
+        if (dot > 0) {
+            return chain(r, resourceType, key.substring(0, dot), key.substring(dot + 1), value, out);
+        }
+        String[] nameAndModifier = key.split(":", 2);
+        String name = nameAndModifier[0];
+        String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
+        if (name.equals("_id")) {
+            List<String> ids = List.of(value.split(","));
+            out.addAll(ids);
+            return r + ".resource_id in (" + String.join(", ", ids.stream().map(i -> "?").toList()) + ")";
+        }
+        if (name.equals("_lastUpdated")) {
+            return "(" + DateValue.parse("_lastUpdated", value).clause(r + ".last_updated", r + ".last_updated", out) + ")";
+        }
+        RuntimeSearchParam param = Fhir.r4().getResourceDefinition(resourceType).getSearchParam(name);
+        if (param == null || !SUPPORTED.contains(param.getParamType())) {
+            return null;
+        }
+        String table = table(param.getParamType());
+        String i = alias("i");
+        if ("missing".equals(modifier)) {
+            out.add(param.getName());
+            return ("true".equals(value) ? "not exists" : "exists") + " (select 1 from " + table + " " + i + " where "
+                    + i + ".resource_pk = " + r + ".pk and " + i + ".param = ?)";
+        }
+        List<String> alternatives = new ArrayList<>();
+        List<Object> alternativeArgs = new ArrayList<>();
+        for (String one : value.split("(?<!\\\\),")) {
+            alternatives.add(alternative(param, modifier, one.replace("\\,", ","), alternativeArgs).replace("i.", i + "."));
+        }
+        out.add(param.getName());
+        out.addAll(alternativeArgs);
+        return "exists (select 1 from " + table + " " + i + " where " + i + ".resource_pk = " + r + ".pk and " + i + ".param = ? and ("
+                + String.join(" or ", alternatives) + "))";
+    }
+
+    /** Chained parameters (R4 search.html#chaining): subject:Patient.name=x matches through the referenced resource. */
+    private String chain(String r, String resourceType, String reference, String rest, String value, List<Object> out) {
+        String[] nameAndType = reference.split(":", 2);
+        RuntimeSearchParam param = Fhir.r4().getResourceDefinition(resourceType).getSearchParam(nameAndType[0]);
+        if (param == null || param.getParamType() != RestSearchParameterTypeEnum.REFERENCE) {
+            return null;
+        }
+        String target = nameAndType.length > 1 ? nameAndType[1] : param.getTargets().size() == 1 ? param.getTargets().iterator().next() : null;
+        if (target == null || !Fhir.isResourceType(target)) {
+            throw new FhirException(400, IssueType.INVALID, "Chained parameter " + reference + "." + rest + " is ambiguous: "
+                    + nameAndType[0] + " may point at " + param.getTargets() + "; name the type, e.g. " + nameAndType[0] + ":Patient." + rest);
+        }
+        String c = alias("c");
+        String t = alias("t");
+        List<Object> inner = new ArrayList<>();
+        String nested = clause(t, target, rest, value, inner);
+        if (nested == null) {
+            return null;
+        }
+        out.add(param.getName());
+        out.add(target);
+        out.addAll(inner);
+        return "exists (select 1 from fhir_idx_reference " + c + " join fhir_resource " + t + " on " + t + ".resource_type = "
+                + c + ".target_type and " + t + ".resource_id = " + c + ".target_id and " + t + ".deleted = false where "
+                + c + ".resource_pk = " + r + ".pk and " + c + ".param = ? and " + c + ".target_type = ? and " + nested + ")";
+    }
+
+    /** Reverse chaining (R4 search.html#has): _has:Observation:patient:code=x matches what such Observations point at. */
+    private String has(String r, String resourceType, String key, String value, List<Object> out) {
+        String[] parts = key.split(":", 4);
+        if (parts.length < 4 || !Fhir.isResourceType(parts[1])) {
+            throw new FhirException(400, IssueType.INVALID, "_has takes the form _has:Type:reference:parameter=value, not " + key);
+        }
+        String h = alias("h");
+        String o = alias("o");
+        List<Object> inner = new ArrayList<>();
+        String nested = clause(o, parts[1], parts[3], value, inner);
+        if (nested == null) {
+            return null;
+        }
+        out.add(parts[1]);
+        out.add(parts[2]);
+        out.add(resourceType);
+        out.addAll(inner);
+        return "exists (select 1 from fhir_idx_reference " + h + " join fhir_resource " + o + " on " + o + ".pk = " + h
+                + ".resource_pk and " + o + ".deleted = false where " + h + ".resource_type = ? and " + h + ".param = ? and "
+                + h + ".target_type = ? and " + h + ".target_id = " + r + ".resource_id and " + nested + ")";
+    }
+
+    /** _sort (R4 search.html#sort): several keys, - for descending; the newest first after them, then the key. */
+    private void sort(String sortParam) {
+        if (sortParam == null || sortParam.isBlank()) {
+            return;
+        }
+        for (String key : sortParam.split(",")) {
+            boolean descending = key.startsWith("-");
+            String name = descending ? key.substring(1) : key;
+            String expression;
+            if (name.equals("_lastUpdated")) {
+                expression = "r.last_updated";
+            } else if (name.equals("_id")) {
+                expression = "r.resource_id";
+            } else {
+                RuntimeSearchParam param = Fhir.r4().getResourceDefinition(type).getSearchParam(name);
+                if (param == null || !SUPPORTED.contains(param.getParamType())) {
+                    throw new FhirException(400, IssueType.NOTSUPPORTED, "_sort by '" + name + "' is not supported for " + type);
+                }
+                String column = switch (param.getParamType()) {
+                    case STRING -> "value_norm";
+                    case TOKEN -> "token_code";
+                    case REFERENCE -> "target_id";
+                    case DATE, NUMBER, QUANTITY -> descending ? "value_high" : "value_low";
+                    default -> "uri";
+                };
+                String s = alias("s");
+                expression = "(select " + (descending ? "max" : "min") + "(" + s + "." + column + ") from " + table(param.getParamType())
+                        + " " + s + " where " + s + ".resource_pk = r.pk and " + s + ".param = ?)";
+                orderArgs.add(param.getName());
+            }
+            order.append(expression).append(descending ? " desc" : " asc").append(", ");
+        }
+    }
+
+    private final StringBuilder order = new StringBuilder();
+    private final List<Object> orderArgs = new ArrayList<>();
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** Parameters this server does not know for the type, for lenient handling's OperationOutcome. */
@@ -73,7 +206,7 @@ public final class SearchQuery {
     /** Newest first, then by key, so pages are stable while nothing changes. */
     public String pageSql() {
         return "select r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where
-                + " order by r.last_updated desc, r.pk desc offset ? rows fetch next ? rows only";
+                + " order by " + order + "r.last_updated desc, r.pk desc offset ? rows fetch next ? rows only";
     }
 
     public List<Object> args() {
@@ -83,35 +216,11 @@ public final class SearchQuery {
         return all;
     }
 
-    private void idClause(String value) {
-        List<String> ids = List.of(value.split(","));
-        where.append(" and r.resource_id in (").append(String.join(", ", ids.stream().map(i -> "?").toList())).append(')');
-        args.addAll(ids);
-    }
-
-    private void lastUpdatedClause(String value) {
-        DateValue date = DateValue.parse("_lastUpdated", value);
-        where.append(" and (").append(date.clause("r.last_updated", "r.last_updated", args)).append(')');
-    }
-
-    private void paramClause(RuntimeSearchParam param, String modifier, String value) {
-        String table = table(param.getParamType());
-        if ("missing".equals(modifier)) {
-            boolean missing = "true".equals(value);
-            where.append(missing ? " and not exists" : " and exists").append(" (select 1 from ").append(table)
-                    .append(" i where i.resource_pk = r.pk and i.param = ?)");
-            args.add(param.getName());
-            return;
-        }
-        List<String> alternatives = new ArrayList<>();
-        List<Object> alternativeArgs = new ArrayList<>();
-        for (String one : value.split("(?<!\\\\),")) {
-            alternatives.add(alternative(param, modifier, one.replace("\\,", ","), alternativeArgs));
-        }
-        where.append(" and exists (select 1 from ").append(table).append(" i where i.resource_pk = r.pk and i.param = ? and (")
-                .append(String.join(" or ", alternatives)).append("))");
-        args.add(param.getName());
-        args.addAll(alternativeArgs);
+    /** The page query's arguments: the match's, then the sort keys'. */
+    public List<Object> pageArgs() {
+        List<Object> all = args();
+        all.addAll(orderArgs);
+        return all;
     }
 
     private String alternative(RuntimeSearchParam param, String modifier, String value, List<Object> out) {

@@ -65,6 +65,14 @@ public class Bundles {
             bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
                     .setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
+        List<String> includes = withIterate(params, "_include");
+        List<String> revIncludes = withIterate(params, "_revinclude");
+        if (!summaryCount && (!includes.isEmpty() || !revIncludes.isEmpty())) {
+            for (Resource resource : repository.includes(page.resources(), includes, revIncludes)) {
+                bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
+                        .setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
+            }
+        }
         if (!page.ignored().isEmpty()) {
             OperationOutcome outcome = new OperationOutcome();
             outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING).setCode(IssueType.NOTSUPPORTED)
@@ -117,6 +125,13 @@ public class Bundles {
                 .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
                 .collect(Collectors.joining("&"));
         return query.isEmpty() ? "" : "?" + query;
+    }
+
+    /** The rules of _include (or _revinclude), those given as _include:iterate marked with :iterate. */
+    private static List<String> withIterate(Map<String, List<String>> params, String name) {
+        List<String> rules = new java.util.ArrayList<>(params.getOrDefault(name, List.of()));
+        params.getOrDefault(name + ":iterate", List.of()).forEach(rule -> rules.add(rule + ":iterate"));
+        return rules;
     }
 
     private static String encode(String value) {

@@ -54,6 +54,19 @@ public class InstanceResource {
         return FhirResponses.written(stored.created() ? 201 : 200, stored.resource(), settings.fhirBase(), headers.getHeaderString("Prefer"));
     }
 
+    /** JSON Patch (RFC 6902) of the current version, checked as strictly as an update (R4 http.html#patch). */
+    @jakarta.ws.rs.PATCH
+    @Consumes("application/json-patch+json")
+    @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
+    public Response patch(@PathParam("type") String type, @PathParam("id") String id, String patch) {
+        Resource current = repository.read(TypeResource.known(type), id);
+        Resource patched = JsonPatches.apply(current, patch);
+        TypeResource.matches(type, patched);
+        String ifMatch = headers.getHeaderString(HttpHeaders.IF_MATCH);
+        FhirRepository.Stored stored = repository.update(type, id, patched, ifMatch != null ? ifMatch : current.getMeta().getVersionId());
+        return FhirResponses.written(200, stored.resource(), settings.fhirBase(), headers.getHeaderString("Prefer"));
+    }
+
     @DELETE
     @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
     public Response delete(@PathParam("type") String type, @PathParam("id") String id) {
