@@ -334,4 +334,25 @@ abstract class FhirContract {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("[{\"op\":\"add\",\"path\":\"/colour\",\"value\":\"blue\"}]")).build());
         assertEquals(422, invalid.statusCode(), invalid.body());
     }
+
+    @Test
+    void compartmentSearchAndEverything() {
+        String patient = createPatient(unique(), "Sora", "1980-08-08", unique());
+        String other = createPatient(unique(), "Umi", "1981-08-08", unique());
+        createObservation(patient, "8867-4", "2024-02-01T00:00:00Z", 70);
+        createObservation(patient, "8310-5", "2024-02-02T00:00:00Z", 36);
+        createObservation(other, "8867-4", "2024-02-03T00:00:00Z", 90);
+
+        assertEquals(2, search("Patient/" + patient + "/Observation").getEntry().size());
+        assertEquals(1, search("Patient/" + patient + "/Observation?code=8310-5").getEntry().size());
+        assertEquals(404, send("GET", "/Patient/no-such-patient/Observation", null).statusCode());
+
+        Bundle everything = search("Patient/" + patient + "/$everything");
+        assertEquals(3, everything.getEntry().size(), "the patient and its two observations, not the other patient's");
+        assertEquals("Patient", everything.getEntryFirstRep().getResource().fhirType());
+        Bundle paged = search("Patient/" + patient + "/$everything?_count=2");
+        assertEquals(2, paged.getEntry().size());
+        Bundle rest = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", paged.getLink("next").getUrl(), null).body());
+        assertEquals(1, rest.getEntry().size());
+    }
 }

@@ -183,7 +183,58 @@ public class FhirRepository {
     }
 
     public Page search(String type, Map<String, List<String>> params, int offset, int count, boolean total) {
-        SearchQuery query = new SearchQuery(type, params);
+        return run(new SearchQuery(type, params), offset, count, total);
+    }
+
+    /** Compartment search: [base]/Patient/123/Observation?... (R4 http.html#vsearch). */
+    public Page searchCompartment(String compartmentType, String compartmentId, String type, Map<String, List<String>> params,
+                                  int offset, int count, boolean total) {
+        read(compartmentType, compartmentId);
+        return run(new SearchQuery(type, params).inCompartment(compartmentType, compartmentId), offset, count, total);
+    }
+
+    /**
+     * Patient/[id]/$everything: the patient and every resource in its compartment, page by page,
+     * in a stable order (type, then key).
+     */
+    public List<Resource> everything(String patientId, int offset, int count) {
+        List<Resource> result = new ArrayList<>();
+        if (offset == 0) {
+            result.add(read("Patient", patientId));
+        }
+        StringBuilder sql = new StringBuilder("select r.body from fhir_resource r where r.deleted = false and (");
+        List<Object> args = new ArrayList<>();
+        boolean first = true;
+        for (String type : new java.util.TreeSet<>(Fhir.r4().getResourceTypes())) {
+            List<String> params = SearchQuery.compartmentParams(type, "Patient");
+            if (params.isEmpty() || type.equals("Patient")) {
+                continue;
+            }
+            sql.append(first ? "" : " or ").append("(r.resource_type = ? and exists (select 1 from fhir_idx_reference x where x.resource_pk = r.pk "
+                    + "and x.target_type = 'Patient' and x.target_id = ? and x.param in (")
+                    .append(String.join(", ", params.stream().map(p -> "?").toList())).append(")))");
+            args.add(type);
+            args.add(patientId);
+            args.addAll(params);
+            first = false;
+        }
+        sql.append(") order by r.resource_type, r.pk offset ? rows fetch next ? rows only");
+        withConnection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                int i = bind(statement, args);
+                statement.setInt(i++, Math.max(0, offset - 1));
+                statement.setInt(i, offset == 0 ? count - 1 : count);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        result.add(Fhir.parse(rows.getString(1)));
+                    }
+                }
+            }
+        });
+        return result;
+    }
+
+    private Page run(SearchQuery query, int offset, int count, boolean total) {
         em.flush();
         List<Resource> resources = new ArrayList<>();
         long[] matches = {-1};

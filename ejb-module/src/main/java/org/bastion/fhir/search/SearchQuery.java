@@ -194,6 +194,33 @@ public final class SearchQuery {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /**
+     * Narrows the search to one compartment (R4 compartmentdefinition.html): the resources whose
+     * compartment-defining references point at that Patient, Encounter, Practitioner, ...
+     */
+    public SearchQuery inCompartment(String compartmentType, String compartmentId) {
+        List<String> params = compartmentParams(type, compartmentType);
+        if (params.isEmpty()) {
+            throw new FhirException(400, IssueType.NOTSUPPORTED, type + " is not in the " + compartmentType + " compartment");
+        }
+        String x = alias("x");
+        where.append(" and exists (select 1 from fhir_idx_reference ").append(x).append(" where ").append(x)
+                .append(".resource_pk = r.pk and ").append(x).append(".target_type = ? and ").append(x).append(".target_id = ? and ")
+                .append(x).append(".param in (").append(String.join(", ", params.stream().map(p -> "?").toList())).append("))");
+        args.add(compartmentType);
+        args.add(compartmentId);
+        args.addAll(params);
+        return this;
+    }
+
+    /** The search parameters of a resource type that put it in a compartment (HAPI's R4 compartment definitions). */
+    public static List<String> compartmentParams(String resourceType, String compartmentType) {
+        return Fhir.r4().getResourceDefinition(resourceType).getSearchParams().stream()
+                .filter(p -> p.getProvidesMembershipInCompartments() != null && p.getProvidesMembershipInCompartments().contains(compartmentType))
+                .map(RuntimeSearchParam::getName)
+                .toList();
+    }
+
     /** Parameters this server does not know for the type, for lenient handling's OperationOutcome. */
     public List<String> ignored() {
         return ignored;

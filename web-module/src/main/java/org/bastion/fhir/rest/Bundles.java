@@ -38,11 +38,18 @@ public class Bundles {
     BastionSettings settings;
 
     public Bundle search(String type, Map<String, List<String>> params, HttpHeaders headers) {
+        return search(type, params, headers, null, null);
+    }
+
+    /** A search, in a compartment when compartmentType and compartmentId are given. */
+    public Bundle search(String type, Map<String, List<String>> params, HttpHeaders headers, String compartmentType, String compartmentId) {
         int count = number(params, "_count", DEFAULT_COUNT, 0, MAX_COUNT);
         int offset = number(params, "_offset", 0, 0, Integer.MAX_VALUE);
         boolean summaryCount = "count".equals(first(params, "_summary"));
         boolean total = summaryCount || "accurate".equals(first(params, "_total"));
-        FhirRepository.Page page = repository.search(type, params, offset, summaryCount ? 0 : count, total);
+        FhirRepository.Page page = compartmentType == null
+                ? repository.search(type, params, offset, summaryCount ? 0 : count, total)
+                : repository.searchCompartment(compartmentType, compartmentId, type, params, offset, summaryCount ? 0 : count, total);
         String prefer = headers.getHeaderString("Prefer");
         if (!page.ignored().isEmpty() && prefer != null && prefer.contains("handling=strict")) {
             throw new FhirException(400, IssueType.NOTSUPPORTED, "Unknown search parameter(s) for " + type + ": "
@@ -53,7 +60,7 @@ public class Bundles {
         if (page.total() >= 0) {
             bundle.setTotal((int) page.total());
         }
-        String base = settings.fhirBase() + "/" + type;
+        String base = settings.fhirBase() + (compartmentType == null ? "" : "/" + compartmentType + "/" + compartmentId) + "/" + type;
         bundle.addLink().setRelation("self").setUrl(base + self(params));
         if (!summaryCount && page.resources().size() == count) {
             bundle.addLink().setRelation("next").setUrl(base + query(params, offset + count, count));
@@ -78,6 +85,25 @@ public class Bundles {
             outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING).setCode(IssueType.NOTSUPPORTED)
                     .setDiagnostics("Ignored unknown search parameter(s) for " + type + ": " + String.join(", ", page.ignored()));
             bundle.addEntry().setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+        }
+        return bundle;
+    }
+
+    /** Patient/[id]/$everything as a searchset, paged with _count and _offset. */
+    public Bundle everything(String patientId, Map<String, List<String>> params) {
+        int count = number(params, "_count", MAX_COUNT, 1, MAX_COUNT);
+        int offset = number(params, "_offset", 0, 0, Integer.MAX_VALUE);
+        List<Resource> resources = repository.everything(patientId, offset, count);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        bundle.getMeta().setLastUpdated(new Date());
+        String base = settings.fhirBase() + "/Patient/" + patientId + "/$everything";
+        bundle.addLink().setRelation("self").setUrl(base + self(params));
+        if (resources.size() == count) {
+            bundle.addLink().setRelation("next").setUrl(base + query(params, offset + count, count));
+        }
+        for (Resource resource : resources) {
+            bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
+                    .setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         return bundle;
     }

@@ -82,6 +82,25 @@ public class InstanceResource {
     }
 
     @GET
+    @Path("$everything")
+    @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
+    public Bundle everything(@PathParam("type") String type, @PathParam("id") String id) {
+        if (!"Patient".equals(type)) {
+            throw new org.bastion.fhir.application.FhirException(404, org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTSUPPORTED,
+                    "$everything is an operation of Patient, not of " + type);
+        }
+        return bundles.everything(id, uriInfo.getQueryParameters());
+    }
+
+    /** Compartment search (R4 http.html#vsearch): [base]/Patient/123/Observation?code=... */
+    @GET
+    @Path("{compartmentMember}")
+    @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
+    public Bundle compartment(@PathParam("type") String type, @PathParam("id") String id, @PathParam("compartmentMember") String member) {
+        return bundles.search(TypeResource.known(member), uriInfo.getQueryParameters(), headers, TypeResource.known(type), id);
+    }
+
+    @GET
     @Path("_history")
     @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
     public Bundle history(@PathParam("type") String type, @PathParam("id") String id) {
