@@ -92,6 +92,9 @@ public class BundleProcessor {
     /** One batch entry in a transaction of its own. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public BundleEntryComponent one(BundleEntryComponent entry, Reader reader) {
+        if (entry.hasResource()) {
+            resolveReferences(entry.getResource(), new HashMap<>());
+        }
         return execute(entry, new HashMap<>(), reader);
     }
 
@@ -174,9 +177,13 @@ public class BundleProcessor {
         return ids;
     }
 
-    private static void resolveReferences(org.hl7.fhir.r4.model.Resource resource, Map<String, String> ids) {
+    private void resolveReferences(org.hl7.fhir.r4.model.Resource resource, Map<String, String> ids) {
         for (Reference reference : Fhir.r4().newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
             String target = reference.getReference();
+            if (target != null && target.contains("?") && Fhir.isResourceType(target.substring(0, target.indexOf('?')))) {
+                reference.setReference(conditional(target));
+                continue;
+            }
             if (target != null && target.startsWith("urn:uuid:")) {
                 String id = ids.get(target);
                 if (id == null) {
@@ -185,6 +192,18 @@ public class BundleProcessor {
                 reference.setReference(id.startsWith(EXISTING) ? id.substring(EXISTING.length()) : id);
             }
         }
+    }
+
+    /** A conditional reference (R4 http.html#trules): Type?params must match exactly one resource. */
+    private String conditional(String target) {
+        String type = target.substring(0, target.indexOf('?'));
+        List<org.hl7.fhir.r4.model.Resource> matches = repository.search(type, Fhir.parseQuery(target.substring(target.indexOf('?') + 1)),
+                0, 2, false).resources();
+        if (matches.size() != 1) {
+            throw new FhirException(matches.isEmpty() ? 404 : 412, matches.isEmpty() ? IssueType.NOTFOUND : IssueType.DUPLICATE,
+                    "Conditional reference " + target + " matches " + (matches.isEmpty() ? "nothing" : "more than one resource"));
+        }
+        return type + "/" + matches.get(0).getIdElement().getIdPart();
     }
 
     private static org.hl7.fhir.r4.model.Resource body(BundleEntryComponent entry, String type) {

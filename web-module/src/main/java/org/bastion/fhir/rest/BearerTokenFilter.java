@@ -57,6 +57,9 @@ public class BearerTokenFilter implements ContainerRequestFilter {
         if (authorization == null || authorization.isBlank()) {
             throw new InvalidTokenException("No access token: send it in the header Authorization: Bearer <token>");
         }
+        if (authorization.trim().equalsIgnoreCase(BEARER.trim())) {
+            throw new InvalidTokenException("Authorization: Bearer carries no token; send Authorization: Bearer <token>");
+        }
         if (!authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
             String scheme = authorization.split(" ", 2)[0];
             throw new InvalidTokenException("Authorization scheme '" + scheme + "' is not accepted; use Bearer (RFC 6750)");

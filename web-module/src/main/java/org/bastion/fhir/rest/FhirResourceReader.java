@@ -28,8 +28,8 @@ import java.nio.charset.StandardCharsets;
 @Consumes({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
 public class FhirResourceReader implements MessageBodyReader<Resource> {
 
-    /** Far above any single resource a client sends here (bulk data has its own import). */
-    static final int MAX_BYTES = 16 * 1024 * 1024;
+    /** Room for a transaction bundle with a patient's whole record; bulk data has its own import. */
+    static final int MAX_BYTES = 64 * 1024 * 1024;
 
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
