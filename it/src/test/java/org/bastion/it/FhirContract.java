@@ -355,4 +355,25 @@ abstract class FhirContract {
         Bundle rest = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", paged.getLink("next").getUrl(), null).body());
         assertEquals(1, rest.getEntry().size());
     }
+
+    @Test
+    void pagesStayCorrectWhileDataChanges() {
+        String family = unique();
+        for (int i = 0; i < 5; i++) {
+            createPatient(family, "P" + i, "2000-01-0" + (i + 1), unique());
+        }
+        Bundle first = search("Patient?family:exact=" + family + "&_count=2");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        first.getEntry().forEach(e -> seen.add(e.getResource().getIdElement().getIdPart()));
+        createPatient(family, "Newcomer", "2000-02-01", unique());
+        Bundle second = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", first.getLink("next").getUrl(), null).body());
+        second.getEntry().forEach(e -> assertTrue(seen.add(e.getResource().getIdElement().getIdPart()), "no resource twice across pages"));
+        Bundle third = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", second.getLink("next").getUrl(), null).body());
+        third.getEntry().forEach(e -> assertTrue(seen.add(e.getResource().getIdElement().getIdPart()), "no resource twice across pages"));
+        assertEquals(5, seen.size(), "all five that existed at the first page, no gap");
+        assertTrue(third.getLink("next") == null, "the last page has no next link");
+        Bundle back = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", third.getLink("previous").getUrl(), null).body());
+        assertEquals(second.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList(),
+                back.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList(), "previous returns the page before");
+    }
 }

@@ -48,8 +48,19 @@ public class FhirRepository {
     public record Stored(Resource resource, boolean created) {
     }
 
-    /** One page of a search: the matches, the total when counted, and the parameters left out. */
-    public record Page(List<Resource> resources, long total, List<String> ignored) {
+    /**
+     * One page of a search: the matches, the total when counted, the parameters left out, and for
+     * keyset pages the first and last keys with whether there is more after and before.
+     */
+    public record Page(List<Resource> resources, long total, List<String> ignored, boolean keyset, Long firstKey, Long lastKey,
+                       boolean more, boolean earlier) {
+    }
+
+    /** Where a page starts: an offset (with _sort), or after / before a key (keyset paging). */
+    public record Paging(int offset, Long after, Long before, int count) {
+        public static Paging first(int count) {
+            return new Paging(0, null, null, count);
+        }
     }
 
     public Stored create(String type, Resource resource, String ifNoneExist) {
@@ -183,14 +194,18 @@ public class FhirRepository {
     }
 
     public Page search(String type, Map<String, List<String>> params, int offset, int count, boolean total) {
-        return run(new SearchQuery(type, params), offset, count, total);
+        return run(new SearchQuery(type, params), new Paging(offset, null, null, count), total);
+    }
+
+    public Page search(String type, Map<String, List<String>> params, Paging paging, boolean total) {
+        return run(new SearchQuery(type, params), paging, total);
     }
 
     /** Compartment search: [base]/Patient/123/Observation?... (R4 http.html#vsearch). */
     public Page searchCompartment(String compartmentType, String compartmentId, String type, Map<String, List<String>> params,
-                                  int offset, int count, boolean total) {
+                                  Paging paging, boolean total) {
         read(compartmentType, compartmentId);
-        return run(new SearchQuery(type, params).inCompartment(compartmentType, compartmentId), offset, count, total);
+        return run(new SearchQuery(type, params).inCompartment(compartmentType, compartmentId), paging, total);
     }
 
     /**
@@ -234,19 +249,33 @@ public class FhirRepository {
         return result;
     }
 
-    private Page run(SearchQuery query, int offset, int count, boolean total) {
+    private Page run(SearchQuery query, Paging paging, boolean total) {
         em.flush();
         List<Resource> resources = new ArrayList<>();
+        List<Long> keys = new ArrayList<>();
         long[] matches = {-1};
+        boolean keyset = query.keyset() && paging.offset() == 0;
+        boolean backwards = keyset && paging.before() != null;
+        Long cursor = backwards ? paging.before() : keyset ? paging.after() : null;
         withConnection(connection -> {
-            List<Object> args = query.pageArgs();
-            try (PreparedStatement page = connection.prepareStatement(query.pageSql())) {
-                int i = bind(page, args);
-                page.setInt(i++, offset);
-                page.setInt(i, count);
-                try (ResultSet rows = page.executeQuery()) {
-                    while (rows.next()) {
-                        resources.add(Fhir.parse(rows.getString(1)));
+            if (paging.count() > 0) {
+                String sql = keyset ? query.keysetSql(backwards, cursor != null) : query.pageSql();
+                try (PreparedStatement page = connection.prepareStatement(sql)) {
+                    int i = bind(page, keyset ? query.args() : query.pageArgs());
+                    if (keyset) {
+                        if (cursor != null) {
+                            page.setLong(i++, cursor);
+                        }
+                        page.setInt(i, paging.count() + 1);
+                    } else {
+                        page.setInt(i++, paging.offset());
+                        page.setInt(i, paging.count() + 1);
+                    }
+                    try (ResultSet rows = page.executeQuery()) {
+                        while (rows.next()) {
+                            keys.add(rows.getLong(1));
+                            resources.add(Fhir.parse(rows.getString(2)));
+                        }
                     }
                 }
             }
@@ -260,7 +289,19 @@ public class FhirRepository {
                 }
             }
         });
-        return new Page(resources, matches[0], query.ignored());
+        boolean extra = resources.size() > paging.count();
+        if (extra) {
+            resources.remove(resources.size() - 1);
+            keys.remove(keys.size() - 1);
+        }
+        if (backwards) {
+            java.util.Collections.reverse(resources);
+            java.util.Collections.reverse(keys);
+        }
+        boolean more = backwards || extra;
+        boolean earlier = backwards ? extra : keyset ? cursor != null : paging.offset() > 0;
+        return new Page(resources, matches[0], query.ignored(), keyset, keys.isEmpty() ? null : keys.get(0),
+                keys.isEmpty() ? null : keys.get(keys.size() - 1), more, earlier);
     }
 
     static final int MAX_INCLUDES = 1000;

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class SearchQuery {
 
     /** Parameters about the result, not the match. */
-    static final Set<String> RESULT_PARAMS = Set.of("_count", "_offset", "_sort", "_total", "_summary", "_elements",
+    static final Set<String> RESULT_PARAMS = Set.of("_count", "_offset", "_cursor", "_prev", "_sort", "_total", "_summary", "_elements",
             "_format", "_pretty", "_include", "_revinclude", "_contained", "_containedType");
     public static final Set<RestSearchParameterTypeEnum> SUPPORTED = Set.of(RestSearchParameterTypeEnum.STRING,
             RestSearchParameterTypeEnum.TOKEN, RestSearchParameterTypeEnum.REFERENCE, RestSearchParameterTypeEnum.DATE,
@@ -232,8 +232,20 @@ public final class SearchQuery {
 
     /** Newest first, then by key, so pages are stable while nothing changes. */
     public String pageSql() {
-        return "select r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where
+        return "select r.pk, r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where
                 + " order by " + order + "r.last_updated desc, r.pk desc offset ? rows fetch next ? rows only";
+    }
+
+    /** Without _sort, pages follow the key (newest first) from a cursor, so writes never shift them. */
+    public boolean keyset() {
+        return order.length() == 0;
+    }
+
+    /** A keyset page: after (or, backwards, before) the cursor key; one row more than asked tells whether there is more. */
+    public String keysetSql(boolean backwards, boolean fromCursor) {
+        return "select r.pk, r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where
+                + (fromCursor ? (backwards ? " and r.pk > ?" : " and r.pk < ?") : "")
+                + " order by r.pk " + (backwards ? "asc" : "desc") + " fetch first ? rows only";
     }
 
     public List<Object> args() {

@@ -47,9 +47,10 @@ public class Bundles {
         int offset = number(params, "_offset", 0, 0, Integer.MAX_VALUE);
         boolean summaryCount = "count".equals(first(params, "_summary"));
         boolean total = summaryCount || "accurate".equals(first(params, "_total"));
+        FhirRepository.Paging paging = new FhirRepository.Paging(offset, key(params, "_cursor"), key(params, "_prev"), summaryCount ? 0 : count);
         FhirRepository.Page page = compartmentType == null
-                ? repository.search(type, params, offset, summaryCount ? 0 : count, total)
-                : repository.searchCompartment(compartmentType, compartmentId, type, params, offset, summaryCount ? 0 : count, total);
+                ? repository.search(type, params, paging, total)
+                : repository.searchCompartment(compartmentType, compartmentId, type, params, paging, total);
         String prefer = headers.getHeaderString("Prefer");
         if (!page.ignored().isEmpty() && prefer != null && prefer.contains("handling=strict")) {
             throw new FhirException(400, IssueType.NOTSUPPORTED, "Unknown search parameter(s) for " + type + ": "
@@ -62,11 +63,13 @@ public class Bundles {
         }
         String base = settings.fhirBase() + (compartmentType == null ? "" : "/" + compartmentType + "/" + compartmentId) + "/" + type;
         bundle.addLink().setRelation("self").setUrl(base + self(params));
-        if (!summaryCount && page.resources().size() == count) {
-            bundle.addLink().setRelation("next").setUrl(base + query(params, offset + count, count));
+        if (!summaryCount && page.more()) {
+            bundle.addLink().setRelation("next").setUrl(base + (page.keyset()
+                    ? query(params, "_cursor", page.lastKey(), count) : query(params, offset + count, count)));
         }
-        if (offset > 0) {
-            bundle.addLink().setRelation("previous").setUrl(base + query(params, Math.max(0, offset - count), count));
+        if (!summaryCount && page.earlier()) {
+            bundle.addLink().setRelation("previous").setUrl(base + (page.keyset()
+                    ? query(params, "_prev", page.firstKey(), count) : query(params, Math.max(0, offset - count), count)));
         }
         for (Resource resource : page.resources()) {
             bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
@@ -137,9 +140,36 @@ public class Bundles {
         return bundle;
     }
 
+    /** A keyset page link: the search with the cursor (after or before a key) instead of any earlier one. */
+    private static String query(Map<String, List<String>> params, String cursor, Long key, int count) {
+        return "?" + rest(params) + "_count=" + count + "&" + cursor + "=" + key;
+    }
+
+    private static String rest(Map<String, List<String>> params) {
+        String rest = params.entrySet().stream()
+                .filter(e -> !PAGING.contains(e.getKey()))
+                .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
+                .collect(Collectors.joining("&"));
+        return rest.isEmpty() ? "" : rest + "&";
+    }
+
+    private static final java.util.Set<String> PAGING = java.util.Set.of("_offset", "_count", "_cursor", "_prev");
+
+    private static Long key(Map<String, List<String>> params, String name) {
+        String value = first(params, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new FhirException(400, IssueType.INVALID, name + " must be a page key from a next or previous link, not '" + value + "'");
+        }
+    }
+
     private static String query(Map<String, List<String>> params, int offset, int count) {
         String rest = params.entrySet().stream()
-                .filter(e -> !e.getKey().equals("_offset") && !e.getKey().equals("_count"))
+                .filter(e -> !PAGING.contains(e.getKey()))
                 .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
                 .collect(Collectors.joining("&"));
         return "?" + (rest.isEmpty() ? "" : rest + "&") + "_count=" + count + "&_offset=" + offset;
