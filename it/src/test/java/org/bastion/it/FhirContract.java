@@ -376,4 +376,15 @@ abstract class FhirContract {
         assertEquals(second.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList(),
                 back.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList(), "previous returns the page before");
     }
+
+    @Test
+    void tagsAndProfilesAreSearchable() {
+        String tag = unique();
+        HttpResponse<String> created = send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"meta\":{\"tag\":[{\"system\":\"urn:it:tag\","
+                + "\"code\":\"" + tag + "\"}],\"profile\":[\"http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient\"]}}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(1, search("Patient?_tag=urn:it:tag|" + tag).getEntry().size());
+        assertTrue(search("Patient?_tag=" + tag + "&_profile=http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient")
+                .getEntry().size() == 1);
+    }
 }

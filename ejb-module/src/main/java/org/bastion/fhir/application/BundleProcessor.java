@@ -27,7 +27,7 @@ import java.util.UUID;
 @Stateless
 public class BundleProcessor {
 
-    static final int MAX_ENTRIES = 10_000;
+    static final int MAX_ENTRIES = 50_000;
     /** Marks an allocated id that a conditional create found already there. */
     private static final String EXISTING = "existing:";
 

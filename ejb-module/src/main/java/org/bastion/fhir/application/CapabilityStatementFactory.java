@@ -83,7 +83,8 @@ public class CapabilityStatementFactory {
         resource.addSearchParam().setName("_id").setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.TOKEN);
         resource.addSearchParam().setName("_lastUpdated").setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.DATE);
         for (ca.uhn.fhir.context.RuntimeSearchParam param : Fhir.r4().getResourceDefinition(type).getSearchParams()) {
-            if (param.getName().startsWith("_") || !org.bastion.fhir.search.SearchQuery.SUPPORTED.contains(param.getParamType())) {
+            boolean meta = java.util.Set.of("_tag", "_profile", "_security").contains(param.getName());
+            if (param.getName().startsWith("_") && !meta || !org.bastion.fhir.search.SearchQuery.SUPPORTED.contains(param.getParamType())) {
                 continue;
             }
             resource.addSearchParam().setName(param.getName()).setDocumentation(param.getDescription())

@@ -52,6 +52,8 @@ public final class SearchIndexer {
     private static final Pattern RESOLVE = Pattern.compile("\\.where\\(resolve\\(\\) is [A-Za-z]+\\)");
     private static final Map<String, Boolean> BROKEN = new ConcurrentHashMap<>();
     private static final Map<String, List<String>> PARTS = new ConcurrentHashMap<>();
+    /** Parameters of every resource that live in meta and are indexed like any other (_id and _lastUpdated are columns). */
+    private static final java.util.Set<String> META_PARAMS = java.util.Set.of("_tag", "_profile", "_security");
 
     private SearchIndexer() {
     }
@@ -62,10 +64,12 @@ public final class SearchIndexer {
         List<IndexRow> rows = new ArrayList<>();
         for (RuntimeSearchParam param : definition.getSearchParams()) {
             String path = param.getPath();
-            if (path == null || path.isBlank() || param.getName().startsWith("_")) {
+            if (path == null || path.isBlank() || param.getName().startsWith("_") && !META_PARAMS.contains(param.getName())) {
                 continue;
             }
-            for (String expression : PARTS.computeIfAbsent(definition.getName() + "." + param.getName(), k -> parts(path))) {
+            // R4 writes the parameters shared by all resources on "Resource."; the engine wants the actual type
+            String typed = path.startsWith("Resource.") ? definition.getName() + path.substring("Resource".length()) : path;
+            for (String expression : PARTS.computeIfAbsent(definition.getName() + "." + param.getName(), k -> parts(typed))) {
                 if (BROKEN.containsKey(expression)) {
                     continue;
                 }
