@@ -46,7 +46,8 @@ create table fhir_idx_token (
     resource_type varchar(64) not null,
     param varchar(100) not null,
     token_system varchar(512),
-    token_code varchar(255)
+    token_code varchar(255),
+    token_text varchar(255)
 );
 create index ix_fhir_idx_token on fhir_idx_token (resource_type, param, token_code, token_system);
 create index ix_fhir_idx_token_pk on fhir_idx_token (resource_pk);

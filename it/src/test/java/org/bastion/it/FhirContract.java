@@ -170,13 +170,15 @@ abstract class FhirContract {
         String patient = createPatient(unique(), "Ren", "2001-01-01", unique());
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> observation = send("POST", "/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
-                    + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},\"subject\":{\"reference\":\"Patient/"
+                    + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\",\"display\":\"Heart rate\"}]},\"subject\":{\"reference\":\"Patient/"
                     + patient + "\"},\"effectiveDateTime\":\"2024-03-0" + (i + 1) + "T10:00:00Z\",\"valueQuantity\":{\"value\":"
                     + (70 + i) + ",\"system\":\"http://unitsofmeasure.org\",\"code\":\"/min\"}}");
             assertEquals(201, observation.statusCode(), observation.body());
         }
         assertEquals(3, search("Observation?subject=Patient/" + patient).getEntry().size());
         assertEquals(3, search("Observation?patient=" + patient + "&code=http://loinc.org|8867-4").getEntry().size());
+        assertEquals(3, search("Observation?patient=" + patient + "&code:text=heart").getEntry().size(), ":text matches the coding's display");
+        assertEquals(0, search("Observation?patient=" + patient + "&code:text=glucose").getEntry().size());
         assertEquals(1, search("Observation?patient=" + patient + "&date=2024-03-02").getEntry().size());
         assertEquals(2, search("Observation?patient=" + patient + "&value-quantity=gt70.5").getEntry().size());
 

@@ -11,7 +11,11 @@ public sealed interface IndexRow {
     record StringValue(String param, String normalized, String exact) implements IndexRow {
     }
 
-    record Token(String param, String system, String code) implements IndexRow {
+    /** A code in a system, with the normalized text shown for it (CodeableConcept.text or Coding.display) for :text. */
+    record Token(String param, String system, String code, String text) implements IndexRow {
+        public Token(String param, String system, String code) {
+            this(param, system, code, null);
+        }
     }
 
     record Reference(String param, String targetType, String targetId, String url) implements IndexRow {

@@ -27,7 +27,7 @@ public final class IndexWriter {
         try (PreparedStatement strings = connection.prepareStatement(
                 "insert into fhir_idx_string (resource_pk, resource_type, param, value_norm, value_exact) values (?, ?, ?, ?, ?)");
              PreparedStatement tokens = connection.prepareStatement(
-                     "insert into fhir_idx_token (resource_pk, resource_type, param, token_system, token_code) values (?, ?, ?, ?, ?)");
+                     "insert into fhir_idx_token (resource_pk, resource_type, param, token_system, token_code, token_text) values (?, ?, ?, ?, ?, ?)");
              PreparedStatement references = connection.prepareStatement(
                      "insert into fhir_idx_reference (resource_pk, resource_type, param, target_type, target_id, target_url) values (?, ?, ?, ?, ?, ?)");
              PreparedStatement dates = connection.prepareStatement(
@@ -46,6 +46,7 @@ public final class IndexWriter {
                     statement = tokens;
                     statement.setString(4, t.system());
                     statement.setString(5, t.code());
+                    statement.setString(6, t.text());
                 } else if (row instanceof IndexRow.Reference r) {
                     statement = references;
                     statement.setString(4, r.targetType());

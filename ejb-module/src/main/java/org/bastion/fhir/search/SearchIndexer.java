@@ -154,9 +154,15 @@ public final class SearchIndexer {
 
     private static void tokens(String name, IBase value, List<IndexRow> rows) {
         if (value instanceof CodeableConcept concept) {
-            concept.getCoding().forEach(c -> tokens(name, c, rows));
+            for (Coding coding : concept.getCoding()) {
+                String text = concept.hasText() ? concept.getText() : coding.getDisplay();
+                token(rows, name, coding.getSystem(), coding.getCode(), text);
+            }
+            if (concept.getCoding().isEmpty() && concept.hasText()) {
+                rows.add(new IndexRow.Token(name, null, null, Normalizer.normalize(concept.getText())));
+            }
         } else if (value instanceof Coding coding) {
-            token(rows, name, coding.getSystem(), coding.getCode());
+            token(rows, name, coding.getSystem(), coding.getCode(), coding.getDisplay());
         } else if (value instanceof Identifier identifier) {
             token(rows, name, identifier.getSystem(), identifier.getValue());
         } else if (value instanceof ContactPoint contact) {
@@ -171,8 +177,13 @@ public final class SearchIndexer {
     }
 
     private static void token(List<IndexRow> rows, String name, String system, String code) {
+        token(rows, name, system, code, null);
+    }
+
+    private static void token(List<IndexRow> rows, String name, String system, String code, String text) {
         if (code != null && !code.isBlank() || system != null && !system.isBlank()) {
-            rows.add(new IndexRow.Token(name, system, code == null ? null : Normalizer.truncate(code)));
+            rows.add(new IndexRow.Token(name, system, code == null ? null : Normalizer.truncate(code),
+                    text == null || text.isBlank() ? null : Normalizer.normalize(text)));
         }
     }
 

@@ -273,6 +273,10 @@ public final class SearchQuery {
                 return "i.value_norm like ? escape '!'";
             }
             case TOKEN -> {
+                if ("text".equals(modifier)) {
+                    out.add(like(Normalizer.normalize(value)) + "%");
+                    return "i.token_text like ? escape '!'";
+                }
                 int bar = value.indexOf('|');
                 if (bar < 0) {
                     out.add(value);
