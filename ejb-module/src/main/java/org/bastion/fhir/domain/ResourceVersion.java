@@ -8,12 +8,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
-import java.time.Instant;
-
 /** One version of a resource, kept for vread and _history; a delete is a version too. */
 @Entity
 @Table(name = "fhir_resource_version")
-public class ResourceVersion {
+public class ResourceVersion extends ResourceState {
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "fhir_version_seq")
@@ -23,26 +21,8 @@ public class ResourceVersion {
     @Column(name = "resource_pk", nullable = false)
     private Long resourcePk;
 
-    @Column(name = "resource_type", nullable = false)
-    private String resourceType;
-
-    @Column(name = "resource_id", nullable = false)
-    private String resourceId;
-
-    @Column(name = "version_id", nullable = false)
-    private long versionId;
-
-    @Column(name = "last_updated", nullable = false)
-    private Instant lastUpdated;
-
-    @Column(nullable = false)
-    private boolean deleted;
-
     @Column(nullable = false)
     private String method;
-
-    @Column(nullable = false)
-    private String body;
 
     protected ResourceVersion() {
     }
@@ -58,31 +38,7 @@ public class ResourceVersion {
         this.body = current.body();
     }
 
-    public String resourceType() {
-        return resourceType;
-    }
-
-    public String resourceId() {
-        return resourceId;
-    }
-
-    public long versionId() {
-        return versionId;
-    }
-
-    public Instant lastUpdated() {
-        return lastUpdated;
-    }
-
-    public boolean deleted() {
-        return deleted;
-    }
-
     public String method() {
         return method;
-    }
-
-    public String body() {
-        return body;
     }
 }

@@ -1,6 +1,5 @@
 package org.bastion.fhir.domain;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -16,30 +15,12 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "fhir_resource")
-public class StoredResource {
+public class StoredResource extends ResourceState {
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "fhir_resource_seq")
     @SequenceGenerator(name = "fhir_resource_seq", sequenceName = "fhir_resource_seq", allocationSize = 50)
     private Long pk;
-
-    @Column(name = "resource_type", nullable = false)
-    private String resourceType;
-
-    @Column(name = "resource_id", nullable = false)
-    private String resourceId;
-
-    @Column(name = "version_id", nullable = false)
-    private long versionId;
-
-    @Column(name = "last_updated", nullable = false)
-    private Instant lastUpdated;
-
-    @Column(nullable = false)
-    private boolean deleted;
-
-    @Column(nullable = false)
-    private String body;
 
     protected StoredResource() {
     }
@@ -51,30 +32,6 @@ public class StoredResource {
 
     public Long pk() {
         return pk;
-    }
-
-    public String resourceType() {
-        return resourceType;
-    }
-
-    public String resourceId() {
-        return resourceId;
-    }
-
-    public long versionId() {
-        return versionId;
-    }
-
-    public Instant lastUpdated() {
-        return lastUpdated;
-    }
-
-    public boolean deleted() {
-        return deleted;
-    }
-
-    public String body() {
-        return body;
     }
 
     public void write(long versionId, String body, Instant lastUpdated, boolean deleted) {

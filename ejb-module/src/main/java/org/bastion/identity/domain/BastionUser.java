@@ -78,6 +78,11 @@ public class BastionUser {
         return fhirUser;
     }
 
+    /** SMART's fhirUser claim: the absolute URL of the user's FHIR resource on this server, or null. */
+    public String fhirUserUrl(String fhirBase) {
+        return fhirUser == null ? null : fhirBase + "/" + fhirUser;
+    }
+
     public void fhirUser(String reference) {
         this.fhirUser = reference;
     }

@@ -106,7 +106,7 @@ public class TokenIssuer {
             claims.claim("auth_time", context.authTime().getEpochSecond());
         }
         if (user != null && user.fhirUser() != null) {
-            claims.claim("fhirUser", fhirUserUrl(user));
+            claims.claim("fhirUser", user.fhirUserUrl(settings.fhirBase()));
         }
         if (context.patient() != null) {
             claims.claim("patient", context.patient());
@@ -135,17 +135,12 @@ public class TokenIssuer {
             claims.claim("nonce", request.nonce());
         }
         if (scopes.contains("fhirUser") && user.fhirUser() != null) {
-            claims.claim("fhirUser", fhirUserUrl(user));
+            claims.claim("fhirUser", user.fhirUserUrl(settings.fhirBase()));
         }
         if (scopes.contains("profile")) {
             claims.claim("preferred_username", user.username());
         }
         return signer.sign(claims.build(), JOSEObjectType.JWT);
-    }
-
-    /** SMART's fhirUser is the absolute URL of the user's FHIR resource. */
-    String fhirUserUrl(BastionUser user) {
-        return settings.fhirBase() + "/" + user.fhirUser();
     }
 
     private Map<String, Object> launchContext(GrantContext context) {

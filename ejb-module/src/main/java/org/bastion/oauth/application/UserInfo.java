@@ -37,7 +37,7 @@ public class UserInfo {
             }
         }
         if (scopes.contains("fhirUser") && user.fhirUser() != null) {
-            claims.put("fhirUser", settings.fhirBase() + "/" + user.fhirUser());
+            claims.put("fhirUser", user.fhirUserUrl(settings.fhirBase()));
         }
         return Optional.of(claims);
     }

@@ -1,5 +1,6 @@
 package org.bastion.admin.rest;
 
+import org.bastion.oauth.application.OAuthException;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObjectBuilder;
@@ -27,7 +28,7 @@ public class AdminErrors implements ExceptionMapper<InvalidInputException> {
     static Response unauthorized(String description) {
         return Response.fromResponse(error(401, "invalid_token", description))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\", error_description=\""
-                        + AdminTokenFilter.printable(description) + "\"")
+                        + OAuthException.printable(description) + "\"")
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package org.bastion.admin.rest;
 
+import org.bastion.platform.rest.BearerCredentials;
 import jakarta.annotation.Priority;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
@@ -13,11 +14,9 @@ import org.bastion.identity.application.UserService;
 import org.bastion.identity.domain.BastionUser;
 import org.bastion.oauth.application.AccessTokenVerifier;
 import org.bastion.oauth.application.InvalidTokenException;
-import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.application.VerifiedAccessToken;
 import org.bastion.platform.rest.BearerSecurityContext;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** Admin calls need a valid Bastion access token whose user holds the admin role; a refusal says which part failed. */
@@ -36,14 +35,14 @@ public class AdminTokenFilter implements ContainerRequestFilter {
         if (HttpMethod.OPTIONS.equals(request.getMethod())) {
             return;
         }
-        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+        Optional<String> bearer = BearerCredentials.token(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (bearer.isEmpty()) {
             request.abortWith(AdminErrors.unauthorized("No access token: send a Bastion access token of an admin as Authorization: Bearer <token>"));
             return;
         }
         VerifiedAccessToken token;
         try {
-            token = verifier.verify(authorization.substring(7).trim());
+            token = verifier.verify(bearer.get());
         } catch (InvalidTokenException e) {
             request.abortWith(AdminErrors.unauthorized(e.getMessage()));
             return;
@@ -56,9 +55,5 @@ public class AdminTokenFilter implements ContainerRequestFilter {
         }
         BastionUser admin = user.get();
         request.setSecurityContext(new BearerSecurityContext(admin::id, admin.roles(), request.getSecurityContext().isSecure()));
-    }
-
-    static String printable(String text) {
-        return OAuthException.printable(text);
     }
 }

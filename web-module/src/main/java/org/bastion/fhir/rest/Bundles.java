@@ -168,11 +168,7 @@ public class Bundles {
     }
 
     private static String query(Map<String, List<String>> params, int offset, int count) {
-        String rest = params.entrySet().stream()
-                .filter(e -> !PAGING.contains(e.getKey()))
-                .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
-                .collect(Collectors.joining("&"));
-        return "?" + (rest.isEmpty() ? "" : rest + "&") + "_count=" + count + "&_offset=" + offset;
+        return "?" + rest(params) + "_count=" + count + "&_offset=" + offset;
     }
 
     /** The search as asked, in a stable order. */

@@ -1,5 +1,6 @@
 package org.bastion.oauth.rest;
 
+import org.bastion.platform.rest.BearerCredentials;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.client.RegistrationError;
@@ -31,7 +32,6 @@ import org.bastion.platform.BastionSettings;
 
 import java.net.URI;
 import java.util.Date;
-import java.util.Locale;
 import java.util.Optional;
 
 /** Dynamic client registration (RFC 7591) and its management protocol (RFC 7592). */
@@ -57,12 +57,10 @@ public class RegistrationResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response register(String body) throws OAuthException {
         if (!settings.registrationOpen()) {
-            String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-            if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-                throw OAuthException.invalidToken("Registration needs an initial access token from an admin, sent as "
-                        + "Authorization: Bearer (open registration is off; BASTION_REGISTRATION=open turns it on for development)");
-            }
-            initialAccessTokens.spend(authorization.substring(7).trim());
+            String token = BearerCredentials.token(headers.getHeaderString(HttpHeaders.AUTHORIZATION)).orElseThrow(() ->
+                    OAuthException.invalidToken("Registration needs an initial access token from an admin, sent as "
+                            + "Authorization: Bearer (open registration is off; BASTION_REGISTRATION=open turns it on for development)"));
+            initialAccessTokens.spend(token);
         }
         ClientRegistry.Registered registered = registry.register(metadata(body), true);
         return OAuthResponses.json(201, information(registered, true));
@@ -104,11 +102,9 @@ public class RegistrationResource {
 
     /** RFC 7592 §3: the registration access token must be this client's; otherwise 401, whether the client exists or not. */
     private OAuthClient authorized(String clientId) throws OAuthException {
-        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-            throw OAuthException.invalidToken("Send the registration access token from the registration response as Authorization: Bearer");
-        }
-        Optional<OAuthClient> client = registry.byRegistrationToken(clientId, authorization.substring(7).trim());
+        String token = BearerCredentials.token(headers.getHeaderString(HttpHeaders.AUTHORIZATION)).orElseThrow(() ->
+                OAuthException.invalidToken("Send the registration access token from the registration response as Authorization: Bearer"));
+        Optional<OAuthClient> client = registry.byRegistrationToken(clientId, token);
         return client.orElseThrow(() -> OAuthException.invalidToken("The registration access token is not valid for client " + clientId));
     }
 

@@ -1,5 +1,7 @@
 package org.bastion.oauth.rest;
 
+import java.util.Optional;
+import org.bastion.platform.rest.BearerCredentials;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -16,7 +18,6 @@ import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.application.UserInfo;
 import org.bastion.oauth.application.VerifiedAccessToken;
 
-import java.util.Locale;
 import java.util.Map;
 
 /** OpenID Connect Core §5.3: claims about the signed-in user, for an access token granted openid. */
@@ -35,13 +36,13 @@ public class UserInfoResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response get() {
-        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+        Optional<String> bearer = BearerCredentials.token(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (bearer.isEmpty()) {
             return refuse(401, "invalid_token", "No access token: send it in the header Authorization: Bearer <token>");
         }
         VerifiedAccessToken token;
         try {
-            token = verifier.verify(authorization.substring(7).trim());
+            token = verifier.verify(bearer.get());
         } catch (InvalidTokenException e) {
             return refuse(401, "invalid_token", e.getMessage());
         }
