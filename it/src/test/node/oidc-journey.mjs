@@ -38,7 +38,7 @@ let APP_ORIGIN;
 let CALLBACK;
 let LOGGED_OUT;
 
-const SPA_SCOPE = 'openid fhirUser profile offline_access patient/*.rs';
+const SPA_SCOPE = 'openid fhirUser profile offline_access user/*.rs';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const STEP_TIMEOUT_MS = 120_000;
 const PAGE_TIMEOUT_MS = 30_000;

@@ -73,6 +73,34 @@ public class BastionSettings {
         return Duration.ofSeconds(config.getOptionalValue("bastion.session.seconds", Long.class).orElse(8L * 3600));
     }
 
+    /**
+     * Whether the FHIR API also takes the access token from an access_token query parameter
+     * (RFC 6750 §2.3). Off by default: URLs land in server logs, proxies and browser history.
+     */
+    public boolean accessTokenQuery() {
+        return config.getOptionalValue("bastion.access.token.query", Boolean.class).orElse(false);
+    }
+
+    /** Whether FHIR and token requests are recorded in the audit trail (on unless BASTION_AUDIT=false, for measurements). */
+    public boolean audit() {
+        return config.getOptionalValue("bastion.audit", Boolean.class).orElse(true);
+    }
+
+    /**
+     * BASTION_FHIR_SECURITY=off serves FHIR requests that carry no token as if they had
+     * system/*.* (tokens that are sent are still verified and enforced). For measuring the cost
+     * of security and for local experiments only: honoured only while the base URL is on loopback.
+     */
+    public boolean fhirSecurityOff() {
+        boolean off = "off".equalsIgnoreCase(config.getOptionalValue("bastion.fhir.security", String.class).orElse("on"));
+        return off && loopback();
+    }
+
+    private boolean loopback() {
+        String host = java.net.URI.create(baseUrl()).getHost();
+        return "localhost".equals(host) || "127.0.0.1".equals(host) || "[::1]".equals(host) || "::1".equals(host);
+    }
+
     public boolean demo() {
         return config.getOptionalValue("bastion.demo", Boolean.class).orElse(false);
     }

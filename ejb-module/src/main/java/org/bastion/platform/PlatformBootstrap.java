@@ -43,6 +43,13 @@ public class PlatformBootstrap {
         if (settings.demo()) {
             LOG.warning("BASTION_DEMO=true is reserved for demo data, which this release does not load yet");
         }
+        if (settings.fhirSecurityOff()) {
+            LOG.warning("BASTION_FHIR_SECURITY=off: FHIR requests without a token are served with system/*.* access."
+                    + " For measurements and local experiments only; ignored unless the base URL is on loopback");
+        }
+        if (!settings.audit()) {
+            LOG.warning("BASTION_AUDIT=false: FHIR and token requests are not recorded in the audit trail");
+        }
         LOG.info(() -> "Bastion " + BastionVersion.VALUE + " ready: issuer " + settings.issuer()
                 + ", FHIR base " + settings.fhirBase());
     }

@@ -104,6 +104,51 @@ abstract class FhirContract {
     }
 
     @Test
+    void concurrentWritesNeverLoseAnUpdate() throws Exception {
+        int writers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            // the same new id created by eight clients at once: each gets 201/200, or a 409 it can retry; never a 500
+            String id = "race-" + UUID.randomUUID();
+            java.util.List<java.util.concurrent.Future<HttpResponse<String>>> creates = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Writer" + i + "\"}]}";
+                creates.add(pool.submit(() -> send("PUT", "/Patient/" + id, body)));
+            }
+            int stored = 0;
+            for (java.util.concurrent.Future<HttpResponse<String>> f : creates) {
+                HttpResponse<String> r = f.get();
+                assertTrue(r.statusCode() == 200 || r.statusCode() == 201 || r.statusCode() == 409, r.statusCode() + " " + r.body());
+                if (r.statusCode() == 409) {
+                    assertTrue(r.body().contains("\"conflict\""), r.body());
+                } else {
+                    stored++;
+                }
+            }
+            Bundle history = search("Patient/" + id + "/_history");
+            assertEquals(stored, history.getEntry().size(), "every answered write is one version in history");
+
+            // eight updates of version 1 with If-Match: exactly one wins, the others see a stale version
+            String other = createPatient("Race", "Anna", "1990-01-01", unique());
+            java.util.List<java.util.concurrent.Future<HttpResponse<String>>> updates = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String body = "{\"resourceType\":\"Patient\",\"id\":\"" + other + "\",\"name\":[{\"family\":\"Winner" + i + "\"}]}";
+                updates.add(pool.submit(() -> send("PUT", "/Patient/" + other, body, "If-Match", "W/\"1\"")));
+            }
+            int won = 0;
+            for (java.util.concurrent.Future<HttpResponse<String>> f : updates) {
+                HttpResponse<String> r = f.get();
+                assertTrue(r.statusCode() == 200 || r.statusCode() == 412 || r.statusCode() == 409, r.statusCode() + " " + r.body());
+                won += r.statusCode() == 200 ? 1 : 0;
+            }
+            assertEquals(1, won, "only one update of version 1 may succeed");
+            assertEquals(2, search("Patient/" + other + "/_history").getEntry().size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void conditionalCreateFindsTheExistingResource() {
         String mrn = unique();
         String id = createPatient(unique(), "Aiko", "1990-01-01", mrn);
@@ -163,6 +208,36 @@ abstract class FhirContract {
         assertEquals(2, search("Patient?family=" + family + "&birthdate=ge1975-06-15").getEntry().size());
         assertEquals(1, search("Patient?family=" + family + "&birthdate=lt1980").getEntry().size());
         assertEquals(2, search("Patient?family=" + family + "&given=emilie,akira").getEntry().size(), "OR by comma");
+    }
+
+    @Test
+    void identifierTypesReferenceIdentifiersAndApproximateValues() {
+        String value = unique();
+        String v2 = "http://terminology.hl7.org/CodeSystem/v2-0203";
+        HttpResponse<String> patient = send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"birthDate\":\"1990-06-15\","
+                + "\"identifier\":[{\"type\":{\"coding\":[{\"system\":\"" + v2 + "\",\"code\":\"MR\"}]},\"system\":\"urn:it:x\",\"value\":\"" + value + "\"}]}");
+        assertEquals(201, patient.statusCode(), patient.body());
+        assertEquals(1, search("Patient?identifier:of-type=" + v2 + "|MR|" + value).getEntry().size());
+        assertEquals(0, search("Patient?identifier:of-type=" + v2 + "|DL|" + value).getEntry().size(), "another identifier type");
+        HttpResponse<String> malformed = send("GET", "/Patient?identifier:of-type=MR", null);
+        assertEquals(400, malformed.statusCode(), malformed.body());
+        assertTrue(malformed.body().contains("[type system]|[type code]|[value]"), malformed.body());
+
+        // ap: within 10 % of the value; for a date, 10 % of the time between it and now
+        assertEquals(1, search("Patient?identifier=" + value + "&birthdate=ap1990-06-01").getEntry().size());
+        assertEquals(0, search("Patient?identifier=" + value + "&birthdate=ap1980-01-01").getEntry().size());
+
+        String code = unique();
+        HttpResponse<String> observation = send("POST", "/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                + "\"code\":{\"coding\":[{\"system\":\"urn:it:code\",\"code\":\"" + code + "\"}]},"
+                + "\"subject\":{\"identifier\":{\"system\":\"urn:it:x\",\"value\":\"" + value + "\"}},"
+                + "\"valueQuantity\":{\"value\":100,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mg\"}}");
+        assertEquals(201, observation.statusCode(), observation.body());
+        assertEquals(1, search("Observation?subject:identifier=urn:it:x|" + value).getEntry().size(), "reference by identifier");
+        assertEquals(0, search("Observation?subject:identifier=urn:it:y|" + value).getEntry().size());
+        assertEquals(1, search("Observation?code=" + code + "&value-quantity=ap105").getEntry().size(), "100 is within 10 % of 105");
+        assertEquals(0, search("Observation?code=" + code + "&value-quantity=ap120").getEntry().size(), "100 is not within 10 % of 120");
+        assertEquals(0, search("Observation?code=" + code + "&value-quantity=105").getEntry().size());
     }
 
     @Test
@@ -269,7 +344,9 @@ abstract class FhirContract {
         HttpResponse<String> response = browser.get(fhirBase() + "/metadata");
         org.hl7.fhir.r4.model.CapabilityStatement cs = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.CapabilityStatement.class, response.body());
         var rest = cs.getRestFirstRep();
-        assertEquals(FHIR.getResourceTypes().size(), rest.getResource().size());
+        // every R4 type but AuditEvent, which is the server's own audit trail (read by admins at /admin/api/audit)
+        assertEquals(FHIR.getResourceTypes().size() - 1, rest.getResource().size());
+        assertTrue(rest.getResource().stream().noneMatch(r -> r.getType().equals("AuditEvent")));
         var patient = rest.getResource().stream().filter(r -> r.getType().equals("Patient")).findFirst().orElseThrow();
         assertTrue(patient.getSearchParam().stream().anyMatch(p -> p.getName().equals("birthdate")));
         assertTrue(patient.getInteraction().stream().anyMatch(i -> i.getCode().toCode().equals("vread")));

@@ -169,8 +169,10 @@ abstract class OAuthContract {
         assertEquals(claims.getSubject(), id.getSubject());
         assertEquals("admin", id.getStringClaim("preferred_username"));
 
-        HttpResponse<String> fhir = browser.get(fhirBase() + "/Patient", "Authorization", "Bearer " + tokens.get("access_token"));
-        assertEquals(200, fhir.statusCode(), fhir.body());
+        // accepted by the FHIR API, whose answer explains that patient/ scopes need a launch patient
+        HttpResponse<String> fhir = browser.get(fhirBase() + "/Observation", "Authorization", "Bearer " + tokens.get("access_token"));
+        assertEquals(403, fhir.statusCode(), fhir.body());
+        assertTrue(fhir.body().contains("no patient claim"), fhir.body());
         HttpResponse<String> userinfo = browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + tokens.get("access_token"));
         assertEquals(200, userinfo.statusCode(), userinfo.body());
         assertEquals(id.getSubject(), json(userinfo).get("sub"));
@@ -372,6 +374,68 @@ abstract class OAuthContract {
         HttpResponse<String> after = browser.get(fhirBase() + "/Patient", "Authorization", "Bearer " + token);
         assertEquals(401, after.statusCode());
         assertTrue(after.headers().firstValue("WWW-Authenticate").orElse("").contains("revoked"), after.headers().toString());
+    }
+
+    @Test
+    void everyTokenAndFhirRequestIsInTheAuditTrailForAdminsOnly() {
+        Browser browser = new Browser();
+        Registered client = confidential(browser, "client_credentials", "system/Patient.rs");
+        String token = (String) json(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"),
+                "Authorization", client.basic())).get("access_token");
+        Registered wrong = new Registered(client.id(), "not-the-secret", null);
+        assertEquals(401, browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"), "Authorization", wrong.basic()).statusCode());
+        assertEquals(200, browser.get(fhirBase() + "/Patient?_id=audited", "Authorization", "Bearer " + token).statusCode());
+        assertEquals(403, browser.get(fhirBase() + "/Observation?code=x", "Authorization", "Bearer " + token).statusCode());
+        HttpResponse<String> auditByFhir = browser.get(fhirBase() + "/AuditEvent", "Authorization", "Bearer " + token);
+        assertEquals(403, auditByFhir.statusCode());
+        assertTrue(auditByFhir.body().contains("/admin/api/audit"), auditByFhir.body());
+
+        String admin = adminToken();
+        HttpResponse<String> trail = browser.get(baseUrl() + "/admin/api/audit?client=" + enc(client.id()) + "&_count=10", "Authorization", "Bearer " + admin);
+        assertEquals(200, trail.statusCode(), trail.body());
+        org.hl7.fhir.r4.model.Bundle bundle = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser()
+                .parseResource(org.hl7.fhir.r4.model.Bundle.class, trail.body());
+        List<String> seen = new java.util.ArrayList<>();
+        for (org.hl7.fhir.r4.model.Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            org.hl7.fhir.r4.model.AuditEvent event = (org.hl7.fhir.r4.model.AuditEvent) entry.getResource();
+            seen.add(event.getSubtypeFirstRep().getCode() + " " + event.getOutcomeDesc().split(" ")[0]
+                    + (event.getEntityFirstRep().hasWhat() ? " " + event.getEntityFirstRep().getWhat().getReference() : ""));
+            assertEquals("127.0.0.1", event.getAgentFirstRep().getNetwork().getAddress());
+        }
+        // newest first: the AuditEvent attempt, the refused search, the search, the failed and the good token request
+        assertEquals(List.of("search-type 403 AuditEvent", "search-type 403 Observation", "search-type 200 Patient", "token 401", "token 200"), seen);
+        org.hl7.fhir.r4.model.AuditEvent refused = (org.hl7.fhir.r4.model.AuditEvent) bundle.getEntry().get(1).getResource();
+        assertTrue(refused.getOutcomeDesc().contains("system/Observation.s"), refused.getOutcomeDesc());
+        assertEquals("code=x", new String(refused.getEntityFirstRep().getQuery(), StandardCharsets.UTF_8));
+
+        HttpResponse<String> bad = browser.get(baseUrl() + "/admin/api/audit?since=yesterday", "Authorization", "Bearer " + admin);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("since"), bad.body());
+        assertEquals(403, browser.get(baseUrl() + "/admin/api/audit", "Authorization", "Bearer " + token).statusCode(),
+                "a client's token is no admin's");
+    }
+
+    @Test
+    void scopesTakenFromAClientStopCountingInTokensIssuedBefore() {
+        Browser browser = new Browser();
+        Registered client = confidential(browser, "client_credentials", "system/*.rs");
+        String token = (String) json(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"),
+                "Authorization", client.basic())).get("access_token");
+        assertEquals(200, browser.get(fhirBase() + "/Observation?_count=1", "Authorization", "Bearer " + token).statusCode());
+        HttpResponse<String> narrowed = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(issuer() + "/register/" + client.id()))
+                .header("Authorization", "Bearer " + client.registrationToken()).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"client_id\":\"" + client.id() + "\",\"client_name\":\"IT service\","
+                        + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\","
+                        + "\"scope\":\"system/Patient.rs\"}")).build());
+        assertEquals(200, narrowed.statusCode(), narrowed.body());
+        HttpResponse<String> observations = browser.get(fhirBase() + "/Observation?_count=1", "Authorization", "Bearer " + token);
+        assertEquals(403, observations.statusCode(), "the token still says system/*.rs, the client no longer may: " + observations.body());
+        assertTrue(observations.body().contains("system/Observation.s"), observations.body());
+        assertEquals(200, browser.get(fhirBase() + "/Patient?_count=1", "Authorization", "Bearer " + token).statusCode());
+        HttpResponse<String> asked = browser.postForm(issuer() + "/token", form("grant_type", "client_credentials", "scope", "system/*.rs"),
+                "Authorization", client.basic());
+        assertEquals(400, asked.statusCode(), "and the token endpoint no longer issues it: " + asked.body());
+        assertEquals("invalid_scope", json(asked).get("error"));
     }
 
     @Test

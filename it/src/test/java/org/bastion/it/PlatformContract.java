@@ -137,7 +137,8 @@ abstract class PlatformContract {
     void tokenOfAnotherIssuerIsRefusedNamingTheExpectedIssuer() {
         JWTClaimsSet foreign = Tokens.claims(baseUrl()).issuer("https://idp.example.org/oauth2").build();
         assertRefused(Http.getWithToken(fhirBase() + "/Patient", Tokens.sign(foreign, TestSigningKey.get())),
-                "Token issuer 'https://idp.example.org/oauth2' is not trusted; expected '" + issuer() + "'");
+                "Token issuer 'https://idp.example.org/oauth2' is not trusted: it is neither this server ('" + issuer()
+                        + "') nor a registered external issuer");
     }
 
     @Test

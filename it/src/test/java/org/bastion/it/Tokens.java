@@ -33,8 +33,8 @@ final class Tokens {
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
                 .jwtID(UUID.randomUUID().toString())
-                .claim("client_id", "it-client")
-                .claim("scope", "system/*.read");
+                .claim("client_id", "bastion-console")
+                .claim("scope", "system/*.*");
     }
 
     static String sign(JWTClaimsSet claims, RSAKey key) {

@@ -63,7 +63,9 @@ public class CapabilityStatementFactory {
         uris.addExtension("revoke", new org.hl7.fhir.r4.model.UriType(settings.issuer() + "/revoke"));
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
         for (String type : new java.util.TreeSet<>(Fhir.r4().getResourceTypes())) {
-            rest.addResource(resource(type));
+            if (!type.equals(FhirRepository.AUDIT_EVENT)) {
+                rest.addResource(resource(type));
+            }
         }
         return cs;
     }

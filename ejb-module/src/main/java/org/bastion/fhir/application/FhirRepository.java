@@ -10,6 +10,10 @@ import org.bastion.fhir.search.IndexWriter;
 import org.bastion.fhir.search.SearchIndexer;
 import org.bastion.fhir.search.SearchQuery;
 import org.bastion.platform.BastionDataSource;
+import org.bastion.smart.application.RequestAccess;
+import org.bastion.smart.domain.AccessPolicy;
+import org.bastion.smart.domain.AccessPolicy.Restriction;
+import org.bastion.smart.domain.SmartScope.Permission;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
@@ -36,11 +40,16 @@ import java.util.regex.Pattern;
 @Stateless
 public class FhirRepository {
 
+    /** The audit trail's resource type, kept out of the FHIR API (see AuditLog). */
+    public static final String AUDIT_EVENT = "AuditEvent";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static volatile DataSource dataSource;
 
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
+
+    @jakarta.inject.Inject
+    RequestAccess access;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -74,12 +83,14 @@ public class FhirRepository {
                 return new Stored(existing.get(0), false);
             }
         }
-        return new Stored(write(new StoredResource(type, UUID.randomUUID().toString()), resource, "POST"), true);
+        Restriction allowed = allowed(Permission.CREATE, type);
+        return new Stored(writeWithin(allowed, new StoredResource(type, UUID.randomUUID().toString()), resource, "POST"), true);
     }
 
     /** A create whose id was chosen beforehand (a transaction resolving urn:uuid references). */
     public Stored createWithId(String type, String id, Resource resource) {
-        return new Stored(write(new StoredResource(type, id), resource, "POST"), true);
+        Restriction allowed = allowed(Permission.CREATE, type);
+        return new Stored(writeWithin(allowed, new StoredResource(type, id), resource, "POST"), true);
     }
 
     /** Conditional update (R4 http.html#cond-update): the one match is updated, none is created, several are a 412. */
@@ -126,15 +137,26 @@ public class FhirRepository {
             if (ifMatch != null) {
                 throw new FhirException(412, IssueType.CONFLICT, type + "/" + id + " does not exist, so If-Match cannot match");
             }
-            return new Stored(write(new StoredResource(type, id), resource, "PUT"), true);
+            Restriction allowed = allowed(Permission.CREATE, type);
+            return new Stored(writeWithin(allowed, new StoredResource(type, id), resource, "PUT"), true);
         }
         StoredResource stored = found.get();
+        Restriction allowed = allowed(stored.deleted() ? Permission.CREATE : Permission.UPDATE, type);
+        if (!stored.deleted() && !visible(type, id, allowed)) {
+            throw new FhirException(403, IssueType.FORBIDDEN, type + "/" + id + " is outside what the access token may update ("
+                    + describe(allowed) + ")");
+        }
         checkVersion(stored, ifMatch);
-        return new Stored(write(stored, resource, "PUT"), stored.deleted());
+        return new Stored(writeWithin(allowed, stored, resource, "PUT"), stored.deleted());
     }
 
     public Resource read(String type, String id) {
+        Restriction allowed = allowed(Permission.READ, type);
         StoredResource stored = find(type, id).orElseThrow(() -> notFound(type, id));
+        if (!allowed.unrestricted() && !visible(type, id, allowed)) {
+            // outside the token's reach looks exactly like nothing there
+            throw notFound(type, id);
+        }
         if (stored.deleted()) {
             throw new FhirException(410, IssueType.DELETED, type + "/" + id + " was deleted (version " + stored.versionId() + ")");
         }
@@ -142,6 +164,10 @@ public class FhirRepository {
     }
 
     public Resource vread(String type, String id, String versionId) {
+        Restriction allowed = allowed(Permission.READ, type);
+        if (!visible(type, id, allowed)) {
+            throw new FhirException(404, IssueType.NOTFOUND, type + "/" + id + " has no version " + versionId);
+        }
         ResourceVersion version = em.createQuery("select v from ResourceVersion v where v.resourceType = :type and v.resourceId = :id "
                         + "and v.versionId = :version", ResourceVersion.class)
                 .setParameter("type", type).setParameter("id", id).setParameter("version", parseVersion(versionId))
@@ -155,7 +181,12 @@ public class FhirRepository {
 
     /** Deletes (a new, deleted version); deleting what does not exist or is deleted already is no error. */
     public void delete(String type, String id) {
+        Restriction allowed = allowed(Permission.DELETE, type);
         Optional<StoredResource> found = locked(type, id);
+        if (!allowed.unrestricted() && (found.isEmpty() || !visible(type, id, allowed))) {
+            // a token confined to a compartment learns nothing about what lies outside it
+            throw notFound(type, id);
+        }
         if (found.isEmpty() || found.get().deleted()) {
             return;
         }
@@ -167,6 +198,12 @@ public class FhirRepository {
 
     /** Versions newest first: of one resource (type and id), of a type (id null), or of everything (both null). */
     public List<ResourceVersion> history(String type, String id, Instant since, int count) {
+        if (type != null) {
+            Restriction allowed = allowed(Permission.READ, type);
+            if (id != null && !visible(type, id, allowed)) {
+                throw notFound(type, id);
+            }
+        }
         StringBuilder jpql = new StringBuilder("select v from ResourceVersion v where 1 = 1");
         if (type != null) {
             jpql.append(" and v.resourceType = :type");
@@ -190,22 +227,32 @@ public class FhirRepository {
         if (since != null) {
             query.setParameter("since", since);
         }
-        return query.setMaxResults(count).getResultList();
+        List<ResourceVersion> versions = query.setMaxResults(count).getResultList();
+        AccessPolicy policy = access.policy();
+        if (id != null || policy.system()) {
+            return versions;
+        }
+        // a version is shown when the token may read the resource it belongs to as it is now
+        java.util.Set<String> visible = visibleKeys(versions.stream().map(v -> v.resourceType() + "/" + v.resourceId()).distinct().toList());
+        return versions.stream().filter(v -> visible.contains(v.resourceType() + "/" + v.resourceId())).toList();
     }
 
     public Page search(String type, Map<String, List<String>> params, int offset, int count, boolean total) {
-        return run(new SearchQuery(type, params), new Paging(offset, null, null, count), total);
+        return search(type, params, new Paging(offset, null, null, count), total);
     }
 
     public Page search(String type, Map<String, List<String>> params, Paging paging, boolean total) {
-        return run(new SearchQuery(type, params), paging, total);
+        return run(new SearchQuery(type, params).restrict(allowed(Permission.SEARCH, type)), paging, total);
     }
 
     /** Compartment search: [base]/Patient/123/Observation?... (R4 http.html#vsearch). */
     public Page searchCompartment(String compartmentType, String compartmentId, String type, Map<String, List<String>> params,
                                   Paging paging, boolean total) {
-        read(compartmentType, compartmentId);
-        return run(new SearchQuery(type, params).inCompartment(compartmentType, compartmentId), paging, total);
+        Restriction allowed = allowed(Permission.SEARCH, type);
+        if (find(compartmentType, compartmentId).filter(r -> !r.deleted()).isEmpty()) {
+            throw notFound(compartmentType, compartmentId);
+        }
+        return run(new SearchQuery(type, params).inCompartment(compartmentType, compartmentId).restrict(allowed), paging, total);
     }
 
     /**
@@ -214,8 +261,9 @@ public class FhirRepository {
      */
     public List<Resource> everything(String patientId, int offset, int count) {
         List<Resource> result = new ArrayList<>();
+        Resource patient = read("Patient", patientId);
         if (offset == 0) {
-            result.add(read("Patient", patientId));
+            result.add(patient);
         }
         StringBuilder sql = new StringBuilder("select r.body from fhir_resource r where r.deleted = false and (");
         List<Object> args = new ArrayList<>();
@@ -246,7 +294,7 @@ public class FhirRepository {
                 }
             }
         });
-        return result;
+        return visibleOnly(result);
     }
 
     private Page run(SearchQuery query, Paging paging, boolean total) {
@@ -336,7 +384,7 @@ public class FhirRepository {
                 }
             }
         }
-        return included;
+        return visibleOnly(included);
     }
 
     private List<Resource> include(List<Resource> from, String spec, boolean reverse) {
@@ -438,6 +486,86 @@ public class FhirRepository {
         if (!ID.matcher(id).matches()) {
             throw new FhirException(400, IssueType.INVALID, "'" + id + "' is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)");
         }
+    }
+
+    /** What the request's token may touch for an interaction on a type; a 403 naming the missing scope when nothing. */
+    private Restriction allowed(Permission permission, String type) {
+        if (type.equals(AUDIT_EVENT)) {
+            throw new FhirException(403, IssueType.FORBIDDEN, "AuditEvent is the server's audit trail: admins read it at /admin/api/audit;"
+                    + " the FHIR API neither serves nor accepts AuditEvent resources");
+        }
+        AccessPolicy policy = access.policy();
+        Restriction restriction = policy.restriction(permission, type);
+        if (restriction.denied()) {
+            throw new FhirException(403, IssueType.FORBIDDEN, policy.refusal(permission, type));
+        }
+        return restriction;
+    }
+
+    /** Writes, then checks in the same transaction that the result is still within reach (else all of it rolls back). */
+    private Resource writeWithin(Restriction allowed, StoredResource stored, Resource resource, String method) {
+        Resource written = write(stored, resource, method);
+        if (!visible(stored.resourceType(), stored.resourceId(), allowed)) {
+            throw new FhirException(403, IssueType.FORBIDDEN, "This " + stored.resourceType() + " would be outside what the access token may write ("
+                    + describe(allowed) + "); nothing was stored");
+        }
+        return written;
+    }
+
+    private static String describe(Restriction restriction) {
+        return String.join(" or ", restriction.alternatives().stream().map(a -> (a.patient() == null ? "" : "the compartment of Patient/" + a.patient())
+                + (a.patient() != null && a.query() != null ? " and " : "") + (a.query() == null ? "" : "matching " + a.query())).toList());
+    }
+
+    /** Whether a current resource is within a restriction. */
+    private boolean visible(String type, String id, Restriction restriction) {
+        if (restriction.unrestricted()) {
+            return true;
+        }
+        return !matchingIds(new SearchQuery(type, Map.of("_id", List.of(id))).restrict(restriction)).isEmpty();
+    }
+
+    /** The resources (Type/id) of a list the request's token may read. */
+    private java.util.Set<String> visibleKeys(List<String> keys) {
+        AccessPolicy policy = access.policy();
+        Map<String, List<String>> idsByType = new java.util.LinkedHashMap<>();
+        keys.forEach(k -> idsByType.computeIfAbsent(k.substring(0, k.indexOf('/')), t -> new ArrayList<>()).add(k.substring(k.indexOf('/') + 1)));
+        java.util.Set<String> visible = new java.util.HashSet<>();
+        idsByType.forEach((type, ids) -> {
+            Restriction restriction = policy.restriction(Permission.READ, type);
+            if (restriction.unrestricted()) {
+                ids.forEach(id -> visible.add(type + "/" + id));
+            } else if (!restriction.denied()) {
+                matchingIds(new SearchQuery(type, Map.of("_id", List.of(String.join(",", ids)))).restrict(restriction))
+                        .forEach(id -> visible.add(type + "/" + id));
+            }
+        });
+        return visible;
+    }
+
+    /** Only the resources the request's token may read, in their order: for includes and $everything. */
+    private List<Resource> visibleOnly(List<Resource> resources) {
+        if (access.policy().system() || resources.isEmpty()) {
+            return resources;
+        }
+        java.util.Set<String> visible = visibleKeys(resources.stream().map(r -> r.fhirType() + "/" + r.getIdElement().getIdPart()).toList());
+        return resources.stream().filter(r -> visible.contains(r.fhirType() + "/" + r.getIdElement().getIdPart())).toList();
+    }
+
+    private List<String> matchingIds(SearchQuery query) {
+        em.flush();
+        List<String> ids = new ArrayList<>();
+        withConnection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(query.idSql())) {
+                bind(statement, query.args());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getString(1));
+                    }
+                }
+            }
+        });
+        return ids;
     }
 
     private static FhirException notFound(String type, String id) {

@@ -54,6 +54,8 @@ public final class SearchIndexer {
     private static final Map<String, List<String>> PARTS = new ConcurrentHashMap<>();
     /** Parameters of every resource that live in meta and are indexed like any other (_id and _lastUpdated are columns). */
     private static final java.util.Set<String> META_PARAMS = java.util.Set.of("_tag", "_profile", "_security");
+    /** Suffix of the index parameter holding identifiers by their type, for :of-type (type system, "type code|value"). */
+    public static final String OF_TYPE = ":of-type";
 
     private SearchIndexer() {
     }
@@ -165,6 +167,13 @@ public final class SearchIndexer {
             token(rows, name, coding.getSystem(), coding.getCode(), coding.getDisplay());
         } else if (value instanceof Identifier identifier) {
             token(rows, name, identifier.getSystem(), identifier.getValue());
+            if (identifier.hasValue()) {
+                for (Coding type : identifier.getType().getCoding()) {
+                    if (type.hasCode()) {
+                        token(rows, name + OF_TYPE, type.getSystem(), type.getCode() + "|" + identifier.getValue());
+                    }
+                }
+            }
         } else if (value instanceof ContactPoint contact) {
             token(rows, name, contact.hasSystem() ? contact.getSystem().toCode() : null, contact.getValue());
         } else if (value instanceof Enumeration<?> enumeration) {
@@ -188,10 +197,16 @@ public final class SearchIndexer {
     }
 
     private static void reference(String name, IBase value, List<IndexRow> rows) {
-        if (value instanceof Reference reference && reference.getReferenceElement().hasIdPart()) {
-            IdType id = new IdType(reference.getReference());
-            String url = id.hasBaseUrl() ? id.getValue() : null;
-            rows.add(new IndexRow.Reference(name, id.getResourceType(), id.getIdPart(), url));
+        if (value instanceof Reference reference) {
+            if (reference.getReferenceElement().hasIdPart()) {
+                IdType id = new IdType(reference.getReference());
+                String url = id.hasBaseUrl() ? id.getValue() : null;
+                rows.add(new IndexRow.Reference(name, id.getResourceType(), id.getIdPart(), url));
+            }
+            if (reference.hasIdentifier()) {
+                // for reference:identifier (R4 search.html#reference)
+                token(rows, name, reference.getIdentifier().getSystem(), reference.getIdentifier().getValue());
+            }
         } else if (value instanceof CanonicalType canonical && canonical.getValue() != null) {
             rows.add(new IndexRow.Reference(name, null, null, canonical.getValue()));
         } else if (value instanceof UriType uri && uri.getValue() != null) {

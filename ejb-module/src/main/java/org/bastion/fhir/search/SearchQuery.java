@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import org.bastion.fhir.application.Fhir;
 import org.bastion.fhir.application.FhirException;
+import org.bastion.smart.domain.AccessPolicy;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -85,21 +86,29 @@ public final class SearchQuery {
         if (param == null || !SUPPORTED.contains(param.getParamType())) {
             return null;
         }
-        String table = table(param.getParamType());
+        // reference:identifier matches Reference.identifier, indexed as a token of the same parameter
+        RestSearchParameterTypeEnum kind = "identifier".equals(modifier) && param.getParamType() == RestSearchParameterTypeEnum.REFERENCE
+                ? RestSearchParameterTypeEnum.TOKEN : param.getParamType();
+        String indexParam = "of-type".equals(modifier) ? param.getName() + SearchIndexer.OF_TYPE : param.getName();
+        String table = table(kind);
         String i = alias("i");
+        // resource_type and param lead every index, so each parameter is an index range scan, not a scan of the table
         if ("missing".equals(modifier)) {
+            out.add(resourceType);
             out.add(param.getName());
             return ("true".equals(value) ? "not exists" : "exists") + " (select 1 from " + table + " " + i + " where "
-                    + i + ".resource_pk = " + r + ".pk and " + i + ".param = ?)";
+                    + i + ".resource_pk = " + r + ".pk and " + i + ".resource_type = ? and " + i + ".param = ?)";
         }
         List<String> alternatives = new ArrayList<>();
         List<Object> alternativeArgs = new ArrayList<>();
         for (String one : value.split("(?<!\\\\),")) {
-            alternatives.add(alternative(param, modifier, one.replace("\\,", ","), alternativeArgs).replace("i.", i + "."));
+            alternatives.add(alternative(param, kind, modifier, one.replace("\\,", ","), alternativeArgs).replace("i.", i + "."));
         }
-        out.add(param.getName());
+        out.add(resourceType);
+        out.add(indexParam);
         out.addAll(alternativeArgs);
-        return "exists (select 1 from " + table + " " + i + " where " + i + ".resource_pk = " + r + ".pk and " + i + ".param = ? and ("
+        return "exists (select 1 from " + table + " " + i + " where " + i + ".resource_pk = " + r + ".pk and " + i
+                + ".resource_type = ? and " + i + ".param = ? and ("
                 + String.join(" or ", alternatives) + "))";
     }
 
@@ -122,12 +131,13 @@ public final class SearchQuery {
         if (nested == null) {
             return null;
         }
+        out.add(resourceType);
         out.add(param.getName());
         out.add(target);
         out.addAll(inner);
         return "exists (select 1 from fhir_idx_reference " + c + " join fhir_resource " + t + " on " + t + ".resource_type = "
                 + c + ".target_type and " + t + ".resource_id = " + c + ".target_id and " + t + ".deleted = false where "
-                + c + ".resource_pk = " + r + ".pk and " + c + ".param = ? and " + c + ".target_type = ? and " + nested + ")";
+                + c + ".resource_pk = " + r + ".pk and " + c + ".resource_type = ? and " + c + ".param = ? and " + c + ".target_type = ? and " + nested + ")";
     }
 
     /** Reverse chaining (R4 search.html#has): _has:Observation:patient:code=x matches what such Observations point at. */
@@ -199,17 +209,65 @@ public final class SearchQuery {
      * compartment-defining references point at that Patient, Encounter, Practitioner, ...
      */
     public SearchQuery inCompartment(String compartmentType, String compartmentId) {
-        List<String> params = compartmentParams(type, compartmentType);
-        if (params.isEmpty()) {
+        if (compartmentParams(type, compartmentType).isEmpty()) {
             throw new FhirException(400, IssueType.NOTSUPPORTED, type + " is not in the " + compartmentType + " compartment");
         }
+        where.append(" and ").append(compartment(compartmentType, compartmentId, args));
+        return this;
+    }
+
+    /** The resources whose compartment-defining references point at the compartment's owner, or null when the type has none. */
+    private String compartment(String compartmentType, String compartmentId, List<Object> out) {
+        List<String> params = compartmentParams(type, compartmentType);
+        if (params.isEmpty()) {
+            return null;
+        }
         String x = alias("x");
-        where.append(" and exists (select 1 from fhir_idx_reference ").append(x).append(" where ").append(x)
-                .append(".resource_pk = r.pk and ").append(x).append(".target_type = ? and ").append(x).append(".target_id = ? and ")
-                .append(x).append(".param in (").append(String.join(", ", params.stream().map(p -> "?").toList())).append("))");
-        args.add(compartmentType);
-        args.add(compartmentId);
-        args.addAll(params);
+        out.add(compartmentType);
+        out.add(compartmentId);
+        out.addAll(params);
+        return "exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = r.pk and " + x + ".target_type = ? and "
+                + x + ".target_id = ? and " + x + ".param in (" + String.join(", ", params.stream().map(p -> "?").toList()) + "))";
+    }
+
+    /**
+     * Narrows the search to what a token may see (SMART scopes): resources matching any of the
+     * alternatives, each a patient's compartment and/or a scope's query. The Patient resource is
+     * in its own compartment; types the Patient compartment does not define are not narrowed by it.
+     */
+    public SearchQuery restrict(AccessPolicy.Restriction restriction) {
+        if (restriction.unrestricted()) {
+            return this;
+        }
+        List<String> alternatives = new ArrayList<>();
+        for (AccessPolicy.Alternative alternative : restriction.alternatives()) {
+            StringBuilder sql = new StringBuilder("1 = 1");
+            if (alternative.patient() != null) {
+                List<Object> compartmentArgs = new ArrayList<>();
+                String inCompartment = compartment("Patient", alternative.patient(), compartmentArgs);
+                if (type.equals("Patient")) {
+                    sql.append(" and (r.resource_id = ?").append(inCompartment == null ? "" : " or " + inCompartment).append(')');
+                    args.add(alternative.patient());
+                    args.addAll(compartmentArgs);
+                } else if (inCompartment != null) {
+                    sql.append(" and ").append(inCompartment);
+                    args.addAll(compartmentArgs);
+                }
+            }
+            if (alternative.query() != null) {
+                for (Map.Entry<String, List<String>> entry : Fhir.parseQuery(alternative.query()).entrySet()) {
+                    for (String value : entry.getValue()) {
+                        List<Object> clauseArgs = new ArrayList<>();
+                        String clause = clause("r", type, entry.getKey(), value, clauseArgs);
+                        // a scope query this server cannot evaluate grants nothing rather than everything
+                        sql.append(" and ").append(clause == null ? "1 = 0" : clause);
+                        args.addAll(clauseArgs);
+                    }
+                }
+            }
+            alternatives.add("(" + sql + ")");
+        }
+        where.append(" and (").append(alternatives.isEmpty() ? "1 = 0" : String.join(" or ", alternatives)).append(')');
         return this;
     }
 
@@ -224,6 +282,11 @@ public final class SearchQuery {
     /** Parameters this server does not know for the type, for lenient handling's OperationOutcome. */
     public List<String> ignored() {
         return ignored;
+    }
+
+    /** The ids of the matches (for checking which of a few resources a token may see). */
+    public String idSql() {
+        return "select r.resource_id from fhir_resource r where r.resource_type = ? and r.deleted = false" + where;
     }
 
     public String countSql() {
@@ -262,8 +325,8 @@ public final class SearchQuery {
         return all;
     }
 
-    private String alternative(RuntimeSearchParam param, String modifier, String value, List<Object> out) {
-        switch (param.getParamType()) {
+    private String alternative(RuntimeSearchParam param, RestSearchParameterTypeEnum kind, String modifier, String value, List<Object> out) {
+        switch (kind) {
             case STRING -> {
                 if ("exact".equals(modifier)) {
                     out.add(Normalizer.truncate(value));
@@ -276,6 +339,18 @@ public final class SearchQuery {
                 if ("text".equals(modifier)) {
                     out.add(like(Normalizer.normalize(value)) + "%");
                     return "i.token_text like ? escape '!'";
+                }
+                if ("of-type".equals(modifier)) {
+                    // identifier:of-type=[type system]|[type code]|[value] (R4 search.html#token)
+                    String[] parts = value.split("\\|", 3);
+                    if (parts.length < 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
+                        throw new FhirException(400, IssueType.INVALID, "Search parameter " + param.getName()
+                                + ":of-type takes [type system]|[type code]|[value], e.g. http://terminology.hl7.org/CodeSystem/v2-0203|MR|12345, not '"
+                                + value + "'");
+                    }
+                    out.add(parts[0]);
+                    out.add(Normalizer.truncate(parts[1] + "|" + parts[2]));
+                    return "(i.token_system = ? and i.token_code = ?)";
                 }
                 int bar = value.indexOf('|');
                 if (bar < 0) {
@@ -346,6 +421,11 @@ public final class SearchQuery {
                     + "' is not a number (optionally prefixed with eq, ne, gt, lt, ge, le, sa, eb, ap)");
         }
         BigDecimal[] range = NumberRange.of(number);
+        if (prefixed.prefix().equals("ap")) {
+            // approximately: within 10 % of the value (R4 search.html#prefix)
+            BigDecimal tenth = number.abs().divide(BigDecimal.TEN);
+            range = new BigDecimal[]{range[0].subtract(tenth), range[1].add(tenth)};
+        }
         StringBuilder clause = new StringBuilder("(").append(prefixed.compare("i.value_low", "i.value_high", out, range[0], range[1]));
         if (parts.length > 1 && !parts[1].isEmpty()) {
             clause.append(" and i.unit_system = ?");
@@ -435,6 +515,11 @@ public final class SearchQuery {
             Prefixed prefixed = Prefixed.of(raw);
             try {
                 Instant[] range = SearchIndexer.range(new DateTimeType(prefixed.value()));
+                if (prefixed.prefix().equals("ap")) {
+                    // approximately: within 10 % of the gap between now and the date (R4 search.html#prefix)
+                    java.time.Duration tenth = java.time.Duration.between(range[0], Instant.now()).abs().dividedBy(10);
+                    return new DateValue(prefixed, range[0].minus(tenth), range[1].plus(tenth));
+                }
                 return new DateValue(prefixed, range[0], range[1]);
             } catch (RuntimeException e) {
                 throw new FhirException(400, IssueType.INVALID, "Search parameter " + param + ": '" + raw

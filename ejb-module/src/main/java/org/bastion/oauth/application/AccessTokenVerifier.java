@@ -13,6 +13,9 @@ import com.nimbusds.jwt.SignedJWT;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.bastion.identity.application.ExternalIssuers;
+import org.bastion.identity.application.IssuerKeys;
+import org.bastion.identity.domain.ExternalIssuer;
 import org.bastion.platform.BastionSettings;
 
 import java.security.Key;
@@ -48,28 +51,76 @@ public class AccessTokenVerifier {
     @EJB
     Revocations revocations;
 
+    @EJB
+    ExternalIssuers externalIssuers;
+
+    @Inject
+    IssuerKeys issuerKeys;
+
     private final Clock clock = Clock.systemUTC();
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
+    /** Bastion's own access tokens only: for the admin API and userinfo. */
     public VerifiedAccessToken verify(String token) throws InvalidTokenException {
+        SignedJWT jwt = parseChecked(token);
+        JWTClaimsSet claims = claims(jwt);
+        if (!settings.issuer().equals(claims.getIssuer())) {
+            throw new InvalidTokenException("Token issuer '" + claims.getIssuer() + "' is not trusted; expected '"
+                    + settings.issuer() + "'");
+        }
+        return verifyOwn(token, jwt, claims);
+    }
+
+    /**
+     * For the FHIR API: Bastion's own tokens, and those of registered external issuers, each
+     * verified with its own issuer's keys only.
+     */
+    public VerifiedAccessToken verifyForFhir(String token) throws InvalidTokenException {
+        SignedJWT jwt = parseChecked(token);
+        JWTClaimsSet claims = claims(jwt);
+        if (settings.issuer().equals(claims.getIssuer())) {
+            return verifyOwn(token, jwt, claims);
+        }
+        ExternalIssuer issuer = externalIssuers.find(claims.getIssuer()).filter(ExternalIssuer::enabled).orElseThrow(() ->
+                new InvalidTokenException("Token issuer '" + claims.getIssuer() + "' is not trusted: it is neither this server ('"
+                        + settings.issuer() + "') nor a registered external issuer (admins register one at /admin/api/issuers)"));
+        String kid = jwt.getHeader().getKeyID();
+        JWK jwk;
+        try {
+            jwk = issuerKeys.key(issuer.jwksUri(), kid).orElseThrow(() -> new InvalidTokenException("Token was signed with key '" + kid
+                    + "', which is not among the keys of issuer " + issuer.issuer() + " (" + issuer.jwksUri() + ")"));
+        } catch (java.io.IOException e) {
+            throw new InvalidTokenException("The keys of issuer " + issuer.issuer() + " cannot be fetched now (" + e.getMessage() + ")");
+        }
+        verifySignature(jwt, jwk, kid);
+        checkLifetime(claims);
+        String audience = issuer.audience() != null ? issuer.audience() : settings.fhirBase();
+        if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
+            throw new InvalidTokenException("Token audience " + claims.getAudience() + " does not include '" + audience
+                    + "', the audience configured for issuer " + issuer.issuer());
+        }
+        return new VerifiedAccessToken(token, claims, false, issuer.userClaim(), issuer.patientClaim());
+    }
+
+    /** Size, JWS structure and algorithm: what every token must pass before its issuer is looked at. */
+    private static SignedJWT parseChecked(String token) throws InvalidTokenException {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException("Token is " + token.length() + " characters long; at most "
                     + MAX_TOKEN_LENGTH + " are accepted");
         }
         SignedJWT jwt = parse(token);
-        JWTClaimsSet claims = claims(jwt);
-        JWSHeader header = jwt.getHeader();
-        if (!ACCEPTED_ALGORITHMS.contains(header.getAlgorithm())) {
-            throw new InvalidTokenException("Token algorithm " + header.getAlgorithm()
+        if (!ACCEPTED_ALGORITHMS.contains(jwt.getHeader().getAlgorithm())) {
+            throw new InvalidTokenException("Token algorithm " + jwt.getHeader().getAlgorithm()
                     + " is not accepted; tokens must be signed with one of " + names(ACCEPTED_ALGORITHMS));
         }
+        return jwt;
+    }
+
+    private VerifiedAccessToken verifyOwn(String token, SignedJWT jwt, JWTClaimsSet claims) throws InvalidTokenException {
+        JWSHeader header = jwt.getHeader();
         if (header.getType() == null || !ACCESS_TOKEN_TYPES.contains(header.getType())) {
             throw new InvalidTokenException("Token type (typ header) is " + header.getType()
                     + "; an access token must have typ at+jwt (RFC 9068)");
-        }
-        if (!settings.issuer().equals(claims.getIssuer())) {
-            throw new InvalidTokenException("Token issuer '" + claims.getIssuer() + "' is not trusted; expected '"
-                    + settings.issuer() + "'");
         }
         verifySignature(jwt);
         checkLifetime(claims);
@@ -77,7 +128,7 @@ public class AccessTokenVerifier {
         if (claims.getJWTID() != null && revocations.revoked(claims.getJWTID())) {
             throw new InvalidTokenException("Token was revoked (by its client, by the user, or because its grant was revoked)");
         }
-        return new VerifiedAccessToken(token, claims);
+        return new VerifiedAccessToken(token, claims, true, "fhirUser", "patient");
     }
 
     private static SignedJWT parse(String token) throws InvalidTokenException {
@@ -113,6 +164,10 @@ public class AccessTokenVerifier {
         }
         JWK jwk = signingKeys.find(kid).orElseThrow(() -> new InvalidTokenException(
                 "Token was signed with key '" + kid + "', which is not in " + settings.issuer() + "/jwks"));
+        verifySignature(jwt, jwk, kid);
+    }
+
+    private void verifySignature(SignedJWT jwt, JWK jwk, String kid) throws InvalidTokenException {
         try {
             Key key = ((AsymmetricJWK) jwk).toPublicKey();
             JWSVerifier verifier = verifiers.createJWSVerifier(jwt.getHeader(), key);

@@ -82,7 +82,7 @@ public class ScopeCatalog {
     }
 
     /** A client registered with a scope list may ask for those (or narrower SMART scopes); without one, for any. */
-    static boolean allowed(String scope, OAuthClient client) {
+    public static boolean allowed(String scope, OAuthClient client) {
         Scope registered = client.metadata().getScope();
         if (registered == null || registered.contains(scope)) {
             return true;

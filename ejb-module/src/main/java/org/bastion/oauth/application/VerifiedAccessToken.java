@@ -10,11 +10,40 @@ public final class VerifiedAccessToken implements JsonWebToken {
 
     private final String rawToken;
     private final JWTClaimsSet claims;
+    private final boolean issuedHere;
+    private final String userClaim;
+    private final String patientClaim;
 
-    /** The granted scopes: the scope claim, one space-delimited string (RFC 9068 §2.2.3). */
+    /** The user's FHIR identity (fhirUser, or the claim an external issuer is configured with), or null. */
+    public String fhirUser() {
+        return claims.getClaim(userClaim) instanceof String s ? s : null;
+    }
+
+    /** The launch patient (patient, or the claim an external issuer is configured with), or null. */
+    public String patient() {
+        return claims.getClaim(patientClaim) instanceof String s ? s : null;
+    }
+
+    /** Whether Bastion issued the token (rather than a registered external issuer). */
+    public boolean issuedHere() {
+        return issuedHere;
+    }
+
+    /**
+     * The granted scopes: the scope claim, one space-delimited string (RFC 9068 §2.2.3), or, as
+     * some identity providers (Okta, Azure AD) issue them, an scp array or space-delimited string.
+     */
     public Set<String> scopes() {
-        Object scope = claims.getClaim("scope");
-        return scope instanceof String s && !s.isBlank() ? Set.copyOf(java.util.Arrays.asList(s.trim().split("\\s+"))) : Set.of();
+        Set<String> scopes = new java.util.LinkedHashSet<>();
+        for (String name : new String[]{"scope", "scp"}) {
+            Object value = claims.getClaim(name);
+            if (value instanceof String s && !s.isBlank()) {
+                scopes.addAll(java.util.Arrays.asList(s.trim().split("\\s+")));
+            } else if (value instanceof java.util.Collection<?> list) {
+                list.stream().filter(String.class::isInstance).map(String.class::cast).forEach(scopes::add);
+            }
+        }
+        return scopes;
     }
 
     /** The claims as Nimbus parsed them. */
@@ -22,9 +51,12 @@ public final class VerifiedAccessToken implements JsonWebToken {
         return claims;
     }
 
-    public VerifiedAccessToken(String rawToken, JWTClaimsSet claims) {
+    public VerifiedAccessToken(String rawToken, JWTClaimsSet claims, boolean issuedHere, String userClaim, String patientClaim) {
         this.rawToken = rawToken;
         this.claims = claims;
+        this.issuedHere = issuedHere;
+        this.userClaim = userClaim;
+        this.patientClaim = patientClaim;
     }
 
     @Override

@@ -41,6 +41,41 @@ public record SmartScope(Context context, String resourceType, Set<Permission> p
                 && (query == null || query.equals(other.query));
     }
 
+    /** What two scopes both allow (a token's scope within what its client may still have), if anything. */
+    public Optional<SmartScope> intersect(SmartScope other) {
+        if (context != other.context || !allResourceTypes() && !other.allResourceTypes() && !resourceType.equals(other.resourceType)
+                || query != null && other.query != null && !query.equals(other.query)) {
+            return Optional.empty();
+        }
+        EnumSet<Permission> both = EnumSet.noneOf(Permission.class);
+        both.addAll(permissions);
+        both.retainAll(other.permissions);
+        if (both.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SmartScope(context, allResourceTypes() ? other.resourceType : resourceType, both,
+                query != null ? query : other.query, false));
+    }
+
+    /** The scope as written in a token. */
+    public String text() {
+        String perms;
+        if (v1) {
+            perms = permissions.size() == Permission.values().length ? "*" : permissions.contains(Permission.READ) ? "read" : "write";
+        } else {
+            StringBuilder letters = new StringBuilder();
+            permissions.stream().sorted().forEach(p -> letters.append(switch (p) {
+                case CREATE -> 'c';
+                case READ -> 'r';
+                case UPDATE -> 'u';
+                case DELETE -> 'd';
+                case SEARCH -> 's';
+            }));
+            perms = letters.toString();
+        }
+        return context.name().toLowerCase(java.util.Locale.ROOT) + "/" + resourceType + "." + perms + (query == null ? "" : "?" + query);
+    }
+
     public boolean allResourceTypes() {
         return "*".equals(resourceType);
     }

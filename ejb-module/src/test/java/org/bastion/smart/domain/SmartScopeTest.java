@@ -57,4 +57,15 @@ class SmartScopeTest {
         SmartScope labs = SmartScope.parse("patient/Observation.rs?category=laboratory").orElseThrow();
         assertFalse(labs.covers(SmartScope.parse("patient/Observation.rs").orElseThrow()), "a query narrows what is covered");
     }
+
+    @Test
+    void intersectionIsWhatBothAllow() {
+        SmartScope granted = SmartScope.parse("system/*.rs").orElseThrow();
+        assertEquals("system/Patient.rs", SmartScope.parse("system/Patient.read").orElseThrow().intersect(granted).orElseThrow().text());
+        assertEquals("system/Patient.r", SmartScope.parse("system/Patient.cr").orElseThrow().intersect(granted).orElseThrow().text());
+        assertTrue(SmartScope.parse("system/Patient.cu").orElseThrow().intersect(granted).isEmpty());
+        assertTrue(SmartScope.parse("patient/Patient.rs").orElseThrow().intersect(granted).isEmpty(), "another context");
+        assertEquals("patient/Observation.rs?category=laboratory", SmartScope.parse("patient/*.rs").orElseThrow()
+                .intersect(SmartScope.parse("patient/Observation.rs?category=laboratory").orElseThrow()).orElseThrow().text());
+    }
 }

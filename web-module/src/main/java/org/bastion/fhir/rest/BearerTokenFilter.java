@@ -11,9 +11,12 @@ import jakarta.ws.rs.ext.Provider;
 import org.bastion.oauth.application.AccessTokenVerifier;
 import org.bastion.oauth.application.InvalidTokenException;
 import org.bastion.oauth.application.OAuthException;
-import org.bastion.platform.rest.BearerSecurityContext;
 import org.bastion.oauth.application.VerifiedAccessToken;
 import org.bastion.platform.BastionSettings;
+import org.bastion.platform.rest.BearerSecurityContext;
+import org.bastion.smart.application.RequestAccess;
+import org.bastion.smart.application.TokenPolicies;
+import org.bastion.smart.domain.AccessPolicy;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.util.Locale;
@@ -22,7 +25,8 @@ import java.util.Set;
 /**
  * Resource-server authentication (RFC 6750 §2.1). A refusal always carries error and
  * error_description: RFC 6750 §3.1 lets a server omit them when no token was sent, but a
- * bare 401 leaves a developer guessing, so Bastion names the reason every time.
+ * bare 401 leaves a developer guessing, so Bastion names the reason every time. The verified
+ * token's SMART scopes become the request's access policy, which the repository enforces.
  */
 @Provider
 @RequiresBearerToken
@@ -30,9 +34,16 @@ import java.util.Set;
 public class BearerTokenFilter implements ContainerRequestFilter {
 
     private static final String BEARER = "bearer ";
+    static final String QUERY_PARAMETER = "access_token";
 
     @Inject
     AccessTokenVerifier verifier;
+
+    @Inject
+    TokenPolicies policies;
+
+    @Inject
+    RequestAccess access;
 
     @Inject
     BastionSettings settings;
@@ -42,8 +53,14 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (settings.fhirSecurityOff() && request.getHeaderString(HttpHeaders.AUTHORIZATION) == null
+                && !request.getUriInfo().getQueryParameters().containsKey(QUERY_PARAMETER)) {
+            access.set(AccessPolicy.SYSTEM);
+            return;
+        }
         try {
-            VerifiedAccessToken token = verifier.verify(bearerToken(request));
+            VerifiedAccessToken token = verifier.verifyForFhir(bearerToken(request));
+            access.set(policies.policy(token, token.issuedHere()));
             request.setSecurityContext(new BearerSecurityContext(token, Set.of(), request.getSecurityContext().isSecure()));
         } catch (InvalidTokenException e) {
             request.abortWith(OperationOutcomes.error(401, IssueType.LOGIN, e.getMessage(), headers)
@@ -54,6 +71,15 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
     private String bearerToken(ContainerRequestContext request) throws InvalidTokenException {
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String query = request.getUriInfo().getQueryParameters().getFirst(QUERY_PARAMETER);
+        if ((authorization == null || authorization.isBlank()) && query != null) {
+            if (!settings.accessTokenQuery()) {
+                throw new InvalidTokenException("The access_token query parameter is turned off on this server, because URLs end up"
+                        + " in logs and browser history (RFC 6750 section 2.3); send the header Authorization: Bearer <token>,"
+                        + " or have an admin set BASTION_ACCESS_TOKEN_QUERY=true");
+            }
+            return query;
+        }
         if (authorization == null || authorization.isBlank()) {
             throw new InvalidTokenException("No access token: send it in the header Authorization: Bearer <token>");
         }

@@ -25,6 +25,7 @@ public class FhirApplication extends Application {
                 FhirResourceReader.class,
                 FormatParameterFilter.class,
                 BearerTokenFilter.class,
+                org.bastion.audit.rest.FhirAuditFilter.class,
                 FhirResourceWriter.class,
                 FhirExceptionMapper.class,
                 WebApplicationExceptionMapper.class,

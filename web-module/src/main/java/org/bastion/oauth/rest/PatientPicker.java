@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.bastion.fhir.application.FhirException;
 import org.bastion.fhir.application.FhirRepository;
 import org.bastion.oauth.rest.pages.ConsentPage;
+import org.bastion.smart.application.RequestAccess;
+import org.bastion.smart.domain.AccessPolicy;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -22,10 +24,15 @@ public class PatientPicker {
     @EJB
     FhirRepository repository;
 
+    @jakarta.inject.Inject
+    RequestAccess access;
+
     public ConsentPage.PatientPicker picker(String query) {
         String q = query == null ? "" : query.trim();
         Map<String, List<String>> params = q.isEmpty() ? Map.of() : Map.of("name", List.of(q.length() > 100 ? q.substring(0, 100) : q));
         List<ConsentPage.PatientChoice> choices = new ArrayList<>();
+        // the signed-in user chooses the launch patient before any token exists: the server searches on its own behalf
+        access.set(AccessPolicy.SYSTEM);
         for (Resource resource : repository.search("Patient", params, 0, SHOWN, false).resources()) {
             choices.add(new ConsentPage.PatientChoice(resource.getIdElement().getIdPart(), label((Patient) resource)));
         }
@@ -37,6 +44,7 @@ public class PatientPicker {
             return false;
         }
         try {
+            access.set(AccessPolicy.SYSTEM);
             repository.read("Patient", id);
             return true;
         } catch (FhirException e) {

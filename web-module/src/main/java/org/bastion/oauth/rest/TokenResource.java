@@ -6,7 +6,15 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.util.MultivaluedMapUtils;
 import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import net.minidev.json.JSONObject;
+import org.bastion.audit.application.AuditLog;
+import org.bastion.audit.domain.AuditRecord;
+import org.bastion.platform.BastionSettings;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,6 +24,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.application.TokenEndpoint;
 
@@ -25,6 +37,15 @@ public class TokenResource {
 
     @EJB
     TokenEndpoint endpoint;
+
+    @EJB
+    AuditLog auditLog;
+
+    @Inject
+    BastionSettings settings;
+
+    @Context
+    HttpServletRequest servletRequest;
 
     @Context
     UriInfo uri;
@@ -37,16 +58,52 @@ public class TokenResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(String form) throws OAuthException {
         HTTPRequest http = NimbusRequests.post(uri.getRequestUri(), headers, form);
-        TokenRequest request;
+        Map<String, List<String>> params = URLUtils.parseParameters(http.getBody());
+        String grantType = MultivaluedMapUtils.getFirstValue(params, "grant_type");
+        AuditRecord record = new AuditRecord(Instant.now(), AuditRecord.Category.TOKEN, "token", "POST", "/oauth2/token",
+                grantType == null ? null : "grant_type=" + grantType);
         try {
-            request = TokenRequest.parse(http);
-        } catch (ParseException e) {
-            ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
-            if (URLUtils.parseParameters(http.getBody()).containsKey("client_assertion")) {
-                error = OAuth2Error.INVALID_CLIENT;
+            TokenRequest request;
+            try {
+                request = TokenRequest.parse(http);
+            } catch (ParseException e) {
+                ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
+                if (params.containsKey("client_assertion")) {
+                    error = OAuth2Error.INVALID_CLIENT;
+                }
+                throw new OAuthException(error, e.getMessage());
             }
-            throw new OAuthException(error, e.getMessage());
+            String clientId = request.getClientAuthentication() != null ? request.getClientAuthentication().getClientID().getValue()
+                    : request.getClientID() != null ? request.getClientID().getValue() : null;
+            record.who(null, clientId, null, remoteAddress());
+            JSONObject issued = endpoint.token(request).toJSONObject();
+            audit(record.who(subject(issued), clientId, settings.issuer(), remoteAddress()).outcome(200, "issued scope " + issued.get("scope")));
+            return OAuthResponses.ok(issued);
+        } catch (OAuthException e) {
+            if (record.clientId() == null) {
+                record.who(null, MultivaluedMapUtils.getFirstValue(params, "client_id"), null, remoteAddress());
+            }
+            audit(record.outcome(e.error().getHTTPStatusCode(), e.error().getCode() + ": " + e.getMessage()));
+            throw e;
         }
-        return OAuthResponses.ok(endpoint.token(request).toJSONObject());
+    }
+
+    private void audit(AuditRecord record) {
+        if (settings.audit()) {
+            auditLog.record(record);
+        }
+    }
+
+    private String remoteAddress() {
+        return servletRequest == null ? null : servletRequest.getRemoteAddr();
+    }
+
+    /** The sub of the issued access token (Bastion's own JWT), for the audit trail. */
+    private static String subject(JSONObject issued) {
+        try {
+            return SignedJWT.parse((String) issued.get("access_token")).getJWTClaimsSet().getSubject();
+        } catch (java.text.ParseException | RuntimeException e) {
+            return null;
+        }
     }
 }

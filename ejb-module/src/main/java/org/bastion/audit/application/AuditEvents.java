@@ -1,0 +1,67 @@
+package org.bastion.audit.application;
+
+import org.bastion.audit.domain.AuditRecord;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+
+/** An audit record as a FHIR R4 AuditEvent (DICOM audit event types, FHIR restful-interaction subtypes). */
+public final class AuditEvents {
+
+    private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    private static final String EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+
+    private AuditEvents() {
+    }
+
+    public static AuditEvent toFhir(AuditRecord record) {
+        AuditEvent event = new AuditEvent();
+        event.setId(Long.toString(record.pk()));
+        boolean token = "token".equals(record.category());
+        event.setType(token ? new Coding(DCM, "110114", "User Authentication") : new Coding(EVENT_TYPE, "rest", "RESTful Operation"));
+        event.addSubtype(token ? new Coding("urn:ietf:rfc:6749", "token", "Token request")
+                : new Coding("http://hl7.org/fhir/restful-interaction", record.action(), record.action()));
+        event.setAction(action(record));
+        event.setRecorded(Date.from(record.recorded()));
+        int status = record.outcome();
+        event.setOutcome(status < 400 ? AuditEvent.AuditEventOutcome._0 : status < 500 ? AuditEvent.AuditEventOutcome._4
+                : AuditEvent.AuditEventOutcome._8);
+        event.setOutcomeDesc(status + (record.detail() == null ? "" : " " + record.detail()));
+
+        AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
+        user.setWho(new Reference().setIdentifier(new Identifier().setSystem(record.issuer()).setValue(record.subject()))
+                .setDisplay(record.subject() == null ? "anonymous" : record.subject()));
+        if (record.clientId() != null) {
+            user.setAltId(record.clientId());
+            event.addAgent().setRequestor(false).setWho(new Reference().setIdentifier(new Identifier().setValue(record.clientId()))
+                    .setDisplay("client " + record.clientId()));
+        }
+        if (record.source() != null) {
+            user.getNetwork().setAddress(record.source()).setType(AuditEvent.AuditEventAgentNetworkType._2);
+        }
+        event.getSource().setObserver(new Reference().setDisplay("Bastion")).setSite("Bastion");
+
+        AuditEvent.AuditEventEntityComponent entity = event.addEntity();
+        if (record.resourceType() != null) {
+            entity.setWhat(new Reference(record.resourceType() + (record.resourceId() == null ? "" : "/" + record.resourceId())));
+        }
+        entity.setDescription(record.method() + " " + record.path());
+        if (record.query() != null) {
+            entity.setQuery(record.query().getBytes(StandardCharsets.UTF_8));
+        }
+        return event;
+    }
+
+    private static AuditEvent.AuditEventAction action(AuditRecord record) {
+        return switch (record.method()) {
+            case "POST" -> record.action().equals("create") ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.E;
+            case "PUT", "PATCH" -> AuditEvent.AuditEventAction.U;
+            case "DELETE" -> AuditEvent.AuditEventAction.D;
+            default -> AuditEvent.AuditEventAction.R;
+        };
+    }
+}

@@ -1,0 +1,110 @@
+package org.bastion.identity.application;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import net.minidev.json.JSONObject;
+import org.bastion.identity.domain.ExternalIssuer;
+import org.bastion.platform.BastionSettings;
+import org.bastion.platform.InvalidInputException;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The registry of trusted external issuers (an admin registers each by its discovery URL). */
+@Stateless
+public class ExternalIssuers {
+
+    private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
+    @PersistenceContext(unitName = "bastion")
+    EntityManager em;
+
+    @Inject
+    IssuerKeys keys;
+
+    @Inject
+    BastionSettings settings;
+
+    /** A registered issuer with the keys it published when fetched. */
+    public record Registered(ExternalIssuer issuer, JWKSet keys) {
+    }
+
+    /**
+     * Fetches the discovery document and the JWKS it names, then registers the issuer (or updates
+     * it when it is known). Any problem is a 400 naming the field and what was wrong.
+     */
+    public Registered register(String discoveryUrl, String audience, String userClaim, String patientClaim) {
+        if (discoveryUrl == null || discoveryUrl.isBlank()) {
+            throw new InvalidInputException("discovery_url", "is required, e.g. https://idp.example.org/oauth2/default/.well-known/openid-configuration");
+        }
+        checkClaim("user_claim", userClaim);
+        checkClaim("patient_claim", patientClaim);
+        if (audience != null && (audience.isBlank() || audience.length() > 1024)) {
+            throw new InvalidInputException("audience", "must be a non-empty string of at most 1024 characters, or left out for the FHIR base URL");
+        }
+        JSONObject metadata;
+        String document;
+        try {
+            document = keys.get(discoveryUrl);
+            metadata = JSONObjectUtils.parse(document);
+        } catch (IOException e) {
+            throw new InvalidInputException("discovery_url", "could not be fetched: " + e.getMessage());
+        } catch (com.nimbusds.oauth2.sdk.ParseException e) {
+            throw new InvalidInputException("discovery_url", "did not return a JSON object: " + e.getMessage());
+        }
+        String issuer = metadata.get("issuer") instanceof String s ? s : null;
+        String jwksUri = metadata.get("jwks_uri") instanceof String s ? s : null;
+        if (issuer == null || jwksUri == null) {
+            throw new InvalidInputException("discovery_url", "returned a document without issuer and jwks_uri; is it an OpenID Connect or RFC 8414 discovery URL?");
+        }
+        if (!discoveryUrl.startsWith(issuer.endsWith("/") ? issuer : issuer + "/") && !discoveryUrl.contains("/.well-known/")) {
+            throw new InvalidInputException("discovery_url", "names issuer " + issuer + ", which does not match the URL it came from");
+        }
+        if (issuer.equals(settings.issuer())) {
+            throw new InvalidInputException("discovery_url", "is this server's own; its tokens are trusted already");
+        }
+        JWKSet published;
+        try {
+            published = keys.fetch(jwksUri);
+        } catch (IOException e) {
+            throw new InvalidInputException("discovery_url", "names jwks_uri " + jwksUri + ", which could not be used: " + e.getMessage());
+        }
+        ExternalIssuer registered = em.find(ExternalIssuer.class, issuer);
+        if (registered == null) {
+            registered = new ExternalIssuer(issuer, discoveryUrl, jwksUri, document, Instant.now());
+            em.persist(registered);
+        }
+        registered.configure(audience, userClaim, patientClaim);
+        return new Registered(registered, published);
+    }
+
+    public Optional<ExternalIssuer> find(String issuer) {
+        return issuer == null ? Optional.empty() : Optional.ofNullable(em.find(ExternalIssuer.class, issuer));
+    }
+
+    public List<ExternalIssuer> list() {
+        return em.createQuery("select i from ExternalIssuer i order by i.issuer", ExternalIssuer.class).getResultList();
+    }
+
+    public boolean delete(String issuer) {
+        ExternalIssuer found = em.find(ExternalIssuer.class, issuer);
+        if (found == null) {
+            return false;
+        }
+        em.remove(found);
+        return true;
+    }
+
+    private static void checkClaim(String field, String claim) {
+        if (claim != null && !CLAIM.matcher(claim).matches()) {
+            throw new InvalidInputException(field, "must be a claim name (1 to 100 of A-Z a-z 0-9 _ . : -)");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.bastion.admin.rest;
+
+import jakarta.ejb.EJB;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.bastion.audit.application.AuditEvents;
+import org.bastion.audit.application.AuditLog;
+import org.bastion.audit.domain.AuditRecord;
+import org.bastion.fhir.application.Fhir;
+import org.bastion.platform.InvalidInputException;
+import org.hl7.fhir.r4.model.Bundle;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * The audit trail as a FHIR searchset Bundle of AuditEvent resources, newest first, filtered by
+ * time range, user, client, resource, outcome and category, paged with _count and _offset.
+ */
+@Path("audit")
+public class AuditResource {
+
+    static final int MAX_COUNT = 500;
+
+    @EJB
+    AuditLog log;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    @Produces("application/fhir+json")
+    public Response search(@QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("subject") String subject,
+                           @QueryParam("client") String client, @QueryParam("resource") String resource,
+                           @QueryParam("outcome") String outcome, @QueryParam("category") String category,
+                           @QueryParam("_count") String count, @QueryParam("_offset") String offset) {
+        String type = null;
+        String id = null;
+        if (resource != null && !resource.isBlank()) {
+            String[] parts = resource.split("/", 2);
+            if (!Fhir.isResourceType(parts[0])) {
+                throw new InvalidInputException("resource", "must be a resource type or Type/id, e.g. Patient/123; '" + parts[0] + "' is not an R4 type");
+            }
+            type = parts[0];
+            id = parts.length > 1 ? parts[1] : null;
+        }
+        if (category != null && !category.isBlank() && !List.of("rest", "token").contains(category)) {
+            throw new InvalidInputException("category", "must be rest (FHIR requests) or token (token requests)");
+        }
+        int pageSize = number("_count", count, 50, 1, MAX_COUNT);
+        int first = number("_offset", offset, 0, 0, Integer.MAX_VALUE);
+        AuditLog.Criteria criteria = new AuditLog.Criteria(instant("since", since), instant("until", until), blankToNull(subject),
+                blankToNull(client), type, id, outcome == null || outcome.isBlank() ? null : number("outcome", outcome, 0, 100, 599),
+                blankToNull(category));
+        List<AuditRecord> records = log.search(criteria, first, pageSize + 1);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        bundle.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());
+        if (records.size() > pageSize) {
+            records = records.subList(0, pageSize);
+            bundle.addLink().setRelation("next").setUrl(uri.getRequestUriBuilder().replaceQueryParam("_offset", first + pageSize).build().toString());
+        }
+        for (AuditRecord record : records) {
+            bundle.addEntry().setResource(AuditEvents.toFhir(record)).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return Response.ok(Fhir.r4().newJsonParser().encodeResourceToString(bundle)).build();
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(field, "must be an instant such as 2026-11-25T10:00:00Z, not '" + value + "'");
+        }
+    }
+
+    private static int number(String field, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new InvalidInputException(field, "must be between " + min + " and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(field, "must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,108 @@
+package org.bastion.audit.rest;
+
+import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.ext.Provider;
+import org.bastion.audit.application.AuditLog;
+import org.bastion.audit.domain.AuditRecord;
+import org.bastion.oauth.application.VerifiedAccessToken;
+import org.bastion.platform.BastionSettings;
+import org.hl7.fhir.r4.model.OperationOutcome;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Records every FHIR request, answered or refused, in the audit trail before the response
+ * leaves. When the record cannot be written the request fails with a 500 instead of being
+ * served unaudited.
+ */
+@Provider
+public class FhirAuditFilter implements ContainerResponseFilter {
+
+    private static final Logger LOG = Logger.getLogger(FhirAuditFilter.class.getName());
+
+    @EJB
+    AuditLog log;
+
+    @Inject
+    BastionSettings settings;
+
+    @Context
+    HttpServletRequest servletRequest;
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!settings.audit() || "OPTIONS".equals(request.getMethod())) {
+            return;
+        }
+        List<String> path = request.getUriInfo().getPathSegments().stream().map(s -> s.getPath()).filter(s -> !s.isEmpty()).toList();
+        AuditRecord record = new AuditRecord(Instant.now(), AuditRecord.Category.REST, interaction(request.getMethod(), path),
+                request.getMethod(), "/" + String.join("/", path), request.getUriInfo().getRequestUri().getRawQuery());
+        if (!path.isEmpty() && Character.isUpperCase(path.get(0).charAt(0))) {
+            record.resource(path.get(0), path.size() > 1 && !path.get(1).startsWith("_") && !path.get(1).startsWith("$") ? path.get(1) : null);
+        }
+        String subject = null;
+        String client = null;
+        String issuer = null;
+        if (request.getSecurityContext().getUserPrincipal() instanceof VerifiedAccessToken token) {
+            subject = token.getName();
+            client = token.claims().getClaim("client_id") instanceof String c ? c : token.claims().getClaim("azp") instanceof String a ? a : null;
+            issuer = token.claims().getIssuer();
+        }
+        record.who(subject, client, issuer, servletRequest == null ? null : servletRequest.getRemoteAddr())
+                .outcome(response.getStatus(), detail(response));
+        try {
+            log.record(record);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Audit record could not be written; the request is failed rather than served unaudited", e);
+            response.setStatus(500);
+            response.setEntity(new OperationOutcome().addIssue(new OperationOutcome.OperationOutcomeIssueComponent()
+                    .setSeverity(OperationOutcome.IssueSeverity.FATAL).setCode(OperationOutcome.IssueType.EXCEPTION)
+                    .setDiagnostics("The audit trail could not record this request, so it was not served; see the server log")));
+        }
+    }
+
+    /** The FHIR interaction (R4 restful-interaction codes) a request is, from its method and path. */
+    static String interaction(String method, List<String> path) {
+        int n = path.size();
+        if (n > 0 && path.get(n - 1).startsWith("$")) {
+            return "operation";
+        }
+        if (n == 0) {
+            return "GET".equals(method) ? "search-system" : "transaction";
+        }
+        if (n == 1 && path.get(0).equals("metadata")) {
+            return "capabilities";
+        }
+        if (path.get(0).equals("_history")) {
+            return "history-system";
+        }
+        return switch (method) {
+            case "POST" -> n == 2 && path.get(1).equals("_search") ? "search-type" : "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> "delete";
+            default -> n == 1 ? "search-type"
+                    : path.get(1).equals("_history") ? "history-type"
+                    : n == 2 ? "read"
+                    : n == 3 && path.get(2).equals("_history") ? "history-instance"
+                    : n == 4 && path.get(2).equals("_history") ? "vread"
+                    : "search-compartment";
+        };
+    }
+
+    private static String detail(ContainerResponseContext response) {
+        if (response.getEntity() instanceof OperationOutcome outcome && outcome.hasIssue()) {
+            return outcome.getIssueFirstRep().getDiagnostics();
+        }
+        return null;
+    }
+}
