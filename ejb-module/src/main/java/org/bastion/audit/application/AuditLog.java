@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The audit trail. Each record is committed in a transaction of its own, whatever became of
- * the request's: a refused or failed request is recorded as surely as a successful one.
+ * The audit trail's table. Records are committed in transactions of their own, whatever became
+ * of the requests': a refused or failed request is recorded as surely as a successful one.
  */
 @Stateless
 public class AuditLog {
@@ -23,9 +23,17 @@ public class AuditLog {
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
+    /** One batch, in a transaction of its own. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public void record(AuditRecord record) {
-        em.persist(record);
+    public void recordAll(List<AuditRecord> records) {
+        // a batch that failed before was given its keys then: those records are merged, not persisted twice
+        records.forEach(record -> {
+            if (record.pk() == null) {
+                em.persist(record);
+            } else {
+                em.merge(record);
+            }
+        });
     }
 
     /** What to look for; null fields match anything. */

@@ -35,6 +35,9 @@ public class ClientRegistry {
     static final Set<ClientAuthenticationMethod> SUPPORTED_AUTH = Set.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
             ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT, ClientAuthenticationMethod.NONE);
 
+    @jakarta.inject.Inject
+    jakarta.enterprise.event.Event<ClientChanged> changed;
+
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
@@ -64,6 +67,7 @@ public class ClientRegistry {
     /** RFC 7592 §2.2: the new metadata replaces the old; the secret stays unless the method no longer uses one. */
     public Registered update(OAuthClient client, OIDCClientMetadata metadata) throws OAuthException {
         OAuthClient managed = em.merge(client);
+        changed.fire(new ClientChanged(managed.clientId()));
         boolean hadSecret = managed.secretHash() != null;
         managed.update(validate(metadata), clock.instant());
         boolean needsSecret = !managed.isPublic() && !ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(managed.authMethod());
@@ -78,6 +82,7 @@ public class ClientRegistry {
     }
 
     public void delete(OAuthClient client) {
+        changed.fire(new ClientChanged(client.clientId()));
         em.remove(em.merge(client));
     }
 

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.bastion.audit.application.AuditEvents;
 import org.bastion.audit.application.AuditLog;
+import org.bastion.audit.application.AuditTrail;
 import org.bastion.audit.domain.AuditRecord;
 import org.bastion.fhir.application.Fhir;
 import org.bastion.platform.InvalidInputException;
@@ -30,6 +31,9 @@ public class AuditResource {
 
     @EJB
     AuditLog log;
+
+    @EJB
+    AuditTrail trail;
 
     @Context
     UriInfo uri;
@@ -58,6 +62,7 @@ public class AuditResource {
         AuditLog.Criteria criteria = new AuditLog.Criteria(instant("since", since), instant("until", until), blankToNull(subject),
                 blankToNull(client), type, id, outcome == null || outcome.isBlank() ? null : number("outcome", outcome, 0, 100, 599),
                 blankToNull(category));
+        trail.write();
         List<AuditRecord> records = log.search(criteria, first, pageSize + 1);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         bundle.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());

@@ -3,12 +3,15 @@ package org.bastion.audit.rest;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
-import org.bastion.audit.application.AuditLog;
+import org.bastion.audit.application.AuditTrail;
 import org.bastion.audit.domain.AuditRecord;
 import org.bastion.oauth.application.VerifiedAccessToken;
 import org.bastion.platform.BastionSettings;
@@ -16,27 +19,35 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Records every FHIR request, answered or refused, in the audit trail before the response
- * leaves. When the record cannot be written the request fails with a 500 instead of being
- * served unaudited.
+ * Records every FHIR request, answered or refused, in the audit trail. While the trail cannot
+ * record, requests are refused (503) before anything is done, rather than served unaudited.
  */
 @Provider
-public class FhirAuditFilter implements ContainerResponseFilter {
-
-    private static final Logger LOG = Logger.getLogger(FhirAuditFilter.class.getName());
+@Priority(Priorities.AUTHENTICATION - 100)
+public class FhirAuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
     @EJB
-    AuditLog log;
+    AuditTrail trail;
 
     @Inject
     BastionSettings settings;
 
     @Context
     HttpServletRequest servletRequest;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (settings.audit()) {
+            trail.unavailable().ifPresent(reason -> request.abortWith(jakarta.ws.rs.core.Response.status(503)
+                    .header("Retry-After", "5")
+                    .entity(new OperationOutcome().addIssue(new OperationOutcome.OperationOutcomeIssueComponent()
+                            .setSeverity(OperationOutcome.IssueSeverity.FATAL).setCode(OperationOutcome.IssueType.TRANSIENT)
+                            .setDiagnostics("The audit trail cannot record requests now (" + reason
+                                    + "), so none are served; retry shortly"))).build()));
+        }
+    }
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
@@ -59,15 +70,7 @@ public class FhirAuditFilter implements ContainerResponseFilter {
         }
         record.who(subject, client, issuer, servletRequest == null ? null : servletRequest.getRemoteAddr())
                 .outcome(response.getStatus(), detail(response));
-        try {
-            log.record(record);
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Audit record could not be written; the request is failed rather than served unaudited", e);
-            response.setStatus(500);
-            response.setEntity(new OperationOutcome().addIssue(new OperationOutcome.OperationOutcomeIssueComponent()
-                    .setSeverity(OperationOutcome.IssueSeverity.FATAL).setCode(OperationOutcome.IssueType.EXCEPTION)
-                    .setDiagnostics("The audit trail could not record this request, so it was not served; see the server log")));
-        }
+        trail.add(record);
     }
 
     /** The FHIR interaction (R4 restful-interaction codes) a request is, from its method and path. */

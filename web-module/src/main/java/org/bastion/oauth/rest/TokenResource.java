@@ -12,7 +12,7 @@ import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import net.minidev.json.JSONObject;
-import org.bastion.audit.application.AuditLog;
+import org.bastion.audit.application.AuditTrail;
 import org.bastion.audit.domain.AuditRecord;
 import org.bastion.platform.BastionSettings;
 import jakarta.ws.rs.Consumes;
@@ -39,7 +39,7 @@ public class TokenResource {
     TokenEndpoint endpoint;
 
     @EJB
-    AuditLog auditLog;
+    AuditTrail auditTrail;
 
     @Inject
     BastionSettings settings;
@@ -57,6 +57,11 @@ public class TokenResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(String form) throws OAuthException {
+        if (settings.audit() && auditTrail.unavailable().isPresent()) {
+            // nothing is issued that the audit trail cannot record
+            throw new OAuthException(new ErrorObject("temporarily_unavailable", "Temporarily unavailable", 503),
+                    "The audit trail cannot record token requests now (" + auditTrail.unavailable().get() + "); retry shortly");
+        }
         HTTPRequest http = NimbusRequests.post(uri.getRequestUri(), headers, form);
         Map<String, List<String>> params = URLUtils.parseParameters(http.getBody());
         String grantType = MultivaluedMapUtils.getFirstValue(params, "grant_type");
@@ -90,7 +95,7 @@ public class TokenResource {
 
     private void audit(AuditRecord record) {
         if (settings.audit()) {
-            auditLog.record(record);
+            auditTrail.add(record);
         }
     }
 
