@@ -9,14 +9,36 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Start-up settings. Each is a MicroProfile Config property, so BASTION_BASE_URL in the
- * environment sets bastion.base.url (MicroProfile Config's environment-variable mapping).
+ * Settings. Each is a MicroProfile Config property, so BASTION_BASE_URL in the environment sets
+ * bastion.base.url (MicroProfile Config's environment-variable mapping); some an admin may also
+ * change at run time (admin API, SettingOverrides), which overrides the environment.
  */
 @ApplicationScoped
 public class BastionSettings {
 
     @Inject
     Config config;
+
+    @Inject
+    SettingOverrides overrides;
+
+    /** A setting's value: an admin's run-time change, else the configuration (environment), else absent. */
+    public Optional<String> value(String name) {
+        Optional<String> changed = overrides.get(name);
+        return changed.isPresent() ? changed : config.getOptionalValue(name, String.class);
+    }
+
+    /** Where a setting's value comes from: database (an admin's change), environment, or default. */
+    public String source(String name) {
+        if (overrides.get(name).isPresent()) {
+            return "database";
+        }
+        return config.getOptionalValue(name, String.class).isPresent() ? "environment" : "default";
+    }
+
+    private long seconds(String name, long fallback) {
+        return value(name).map(Long::parseLong).orElse(fallback);
+    }
 
     /** Public base URL, as clients reach the server (behind a proxy: the proxy's URL). */
     public String baseUrl() {
@@ -49,28 +71,28 @@ public class BastionSettings {
 
     /** JWS algorithm of issued tokens: RS256 (default), RS384, RS512 or ES256. */
     public String signingAlgorithm() {
-        return config.getOptionalValue("bastion.signing.alg", String.class).orElse("RS256");
+        return value("bastion.signing.alg").orElse("RS256");
     }
 
     /** "open" lets anyone register a client (development, tests); otherwise an initial access token is needed. */
     public boolean registrationOpen() {
-        return "open".equalsIgnoreCase(config.getOptionalValue("bastion.registration", String.class).orElse("token"));
+        return "open".equalsIgnoreCase(value("bastion.registration").orElse("token"));
     }
 
     public Duration accessTokenLifetime() {
-        return Duration.ofSeconds(config.getOptionalValue("bastion.token.access.seconds", Long.class).orElse(3600L));
+        return Duration.ofSeconds(seconds("bastion.token.access.seconds", 3600L));
     }
 
     public Duration refreshTokenLifetime() {
-        return Duration.ofSeconds(config.getOptionalValue("bastion.token.refresh.seconds", Long.class).orElse(30L * 86400));
+        return Duration.ofSeconds(seconds("bastion.token.refresh.seconds", 30L * 86400));
     }
 
     public Duration codeLifetime() {
-        return Duration.ofSeconds(config.getOptionalValue("bastion.token.code.seconds", Long.class).orElse(60L));
+        return Duration.ofSeconds(seconds("bastion.token.code.seconds", 60L));
     }
 
     public Duration sessionLifetime() {
-        return Duration.ofSeconds(config.getOptionalValue("bastion.session.seconds", Long.class).orElse(8L * 3600));
+        return Duration.ofSeconds(seconds("bastion.session.seconds", 8L * 3600));
     }
 
     /**
@@ -78,7 +100,7 @@ public class BastionSettings {
      * (RFC 6750 §2.3). Off by default: URLs land in server logs, proxies and browser history.
      */
     public boolean accessTokenQuery() {
-        return config.getOptionalValue("bastion.access.token.query", Boolean.class).orElse(false);
+        return value("bastion.access.token.query").map(Boolean::parseBoolean).orElse(false);
     }
 
     /** Whether FHIR and token requests are recorded in the audit trail (on unless BASTION_AUDIT=false, for measurements). */

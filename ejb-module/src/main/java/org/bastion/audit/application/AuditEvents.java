@@ -21,10 +21,14 @@ public final class AuditEvents {
     public static AuditEvent toFhir(AuditRecord record) {
         AuditEvent event = new AuditEvent();
         event.setId(Long.toString(record.pk()));
-        boolean token = "token".equals(record.category());
-        event.setType(token ? new Coding(DCM, "110114", "User Authentication") : new Coding(EVENT_TYPE, "rest", "RESTful Operation"));
-        event.addSubtype(token ? new Coding("urn:ietf:rfc:6749", "token", "Token request")
-                : new Coding("http://hl7.org/fhir/restful-interaction", record.action(), record.action()));
+        switch (record.category()) {
+            case "token" -> event.setType(new Coding(DCM, "110114", "User Authentication"))
+                    .addSubtype(new Coding("urn:ietf:rfc:6749", "token", "Token request"));
+            case "admin" -> event.setType(new Coding(DCM, "110100", "Application Activity"))
+                    .addSubtype(new Coding("urn:bastion:admin", record.action(), "Change through the admin API"));
+            default -> event.setType(new Coding(EVENT_TYPE, "rest", "RESTful Operation"))
+                    .addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", record.action(), record.action()));
+        }
         event.setAction(action(record));
         event.setRecorded(Date.from(record.recorded()));
         int status = record.outcome();

@@ -18,8 +18,8 @@ import java.time.Instant;
 @Table(name = "audit_event")
 public class AuditRecord {
 
-    /** A FHIR REST interaction, or a request to the token endpoint. */
-    public enum Category { REST, TOKEN }
+    /** A FHIR REST interaction, a request to the token endpoint, or a change made through the admin API. */
+    public enum Category { REST, TOKEN, ADMIN }
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "audit_event_seq")

@@ -93,9 +93,26 @@ public class UserService {
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw new InvalidInputException("username", "must be 1 to 255 of letters, digits and . _ @ -");
         }
+        checkPassword(password);
+        checkProfile(fhirUser, roles, locale);
+        if (!em.createQuery("select u from BastionUser u where u.username = :name", BastionUser.class)
+                .setParameter("name", username).getResultList().isEmpty()) {
+            throw new InvalidInputException("username", "'" + username + "' is taken");
+        }
+        BastionUser user = new BastionUser(username, password, roles, Instant.now());
+        user.fhirUser(fhirUser);
+        user.locale(locale);
+        em.persist(user);
+        return user;
+    }
+
+    private static void checkPassword(char[] password) {
         if (password == null || password.length < 8) {
             throw new InvalidInputException("password", "must be at least 8 characters");
         }
+    }
+
+    private static void checkProfile(String fhirUser, Set<String> roles, String locale) {
         if (fhirUser != null && !FHIR_USER.matcher(fhirUser).matches()) {
             throw new InvalidInputException("fhirUser", "must be a relative reference to a Patient, Practitioner, PractitionerRole, "
                     + "RelatedPerson or Person, e.g. Practitioner/123");
@@ -108,15 +125,45 @@ public class UserService {
         if (locale != null && !locale.matches("en|ja")) {
             throw new InvalidInputException("locale", "must be en or ja");
         }
-        if (!em.createQuery("select u from BastionUser u where u.username = :name", BastionUser.class)
-                .setParameter("name", username).getResultList().isEmpty()) {
-            throw new InvalidInputException("username", "'" + username + "' is taken");
+    }
+
+    /** Users whose name contains q (any when blank), by name. */
+    public java.util.List<BastionUser> list(String q, int offset, int count) {
+        return em.createQuery("select u from BastionUser u where :q is null or lower(u.username) like :q order by u.username", BastionUser.class)
+                .setParameter("q", q == null || q.isBlank() ? null : "%" + q.toLowerCase(java.util.Locale.ROOT).replace("%", "").replace("_", "") + "%")
+                .setFirstResult(offset).setMaxResults(count).getResultList();
+    }
+
+    /**
+     * Changes a user's fhirUser, roles, locale and enabled flag. The last enabled admin cannot lose
+     * the admin role or be disabled, so the server never locks its admins out.
+     */
+    public BastionUser update(String id, String fhirUser, Set<String> roles, String locale, boolean enabled) {
+        BastionUser user = find(id).orElseThrow(() -> new InvalidInputException("id", "no user " + id));
+        checkProfile(fhirUser, roles, locale);
+        boolean staysAdmin = enabled && roles.contains(BastionUser.ADMIN_ROLE);
+        if (user.hasRole(BastionUser.ADMIN_ROLE) && user.enabled() && !staysAdmin && enabledAdmins() <= 1) {
+            throw new InvalidInputException(enabled ? "roles" : "enabled", "'" + user.username()
+                    + "' is the last enabled admin; make another user admin first");
         }
-        BastionUser user = new BastionUser(username, password, roles, Instant.now());
         user.fhirUser(fhirUser);
+        user.roles(roles);
         user.locale(locale);
-        em.persist(user);
+        user.enabled(enabled);
         return user;
+    }
+
+    /** An admin sets a new password (the user is told it out of band); a sign-in lock is lifted. */
+    public BastionUser resetPassword(String id, char[] password) {
+        BastionUser user = find(id).orElseThrow(() -> new InvalidInputException("id", "no user " + id));
+        checkPassword(password);
+        user.password(password);
+        return user;
+    }
+
+    private long enabledAdmins() {
+        return em.createQuery("select count(u) from BastionUser u join u.roles r where r = :role and u.enabled = true", Long.class)
+                .setParameter("role", BastionUser.ADMIN_ROLE).getSingleResult();
     }
 
     private static String generatePassword() {

@@ -95,6 +95,26 @@ public class BastionUser {
         this.locale = locale;
     }
 
+    public void roles(Set<String> roles) {
+        this.roles.clear();
+        this.roles.addAll(roles);
+    }
+
+    public void enabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** A new password (an admin's reset): also lifts a sign-in lock. */
+    public void password(char[] password) {
+        this.passwordHash = PasswordHash.hash(password);
+        this.failedLogins = 0;
+        this.lockedUntil = null;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
     public boolean hasRole(String role) {
         return roles.contains(role);
     }

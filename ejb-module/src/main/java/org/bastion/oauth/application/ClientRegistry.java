@@ -86,6 +86,43 @@ public class ClientRegistry {
         em.remove(em.merge(client));
     }
 
+    /** Clients whose id or registered metadata (name, URLs) contain q (any when blank), by creation, newest first. */
+    public List<OAuthClient> list(String q, int offset, int count) {
+        return em.createQuery("select c from OAuthClient c where :q is null or lower(c.clientId) like :q or lower(c.metadata) like :q "
+                        + "order by c.createdAt desc, c.clientId", OAuthClient.class)
+                .setParameter("q", pattern(q)).setFirstResult(offset).setMaxResults(count).getResultList();
+    }
+
+    public long count(String q) {
+        return em.createQuery("select count(c) from OAuthClient c where :q is null or lower(c.clientId) like :q or lower(c.metadata) like :q",
+                Long.class).setParameter("q", pattern(q)).getSingleResult();
+    }
+
+    private static String pattern(String q) {
+        return q == null || q.isBlank() ? null : "%" + q.toLowerCase(java.util.Locale.ROOT).replace("\\", "").replace("%", "").replace("_", "") + "%";
+    }
+
+    /** A new secret for a confidential client (shown once); the old one stops working at once. */
+    public String regenerateSecret(OAuthClient client) throws OAuthException {
+        OAuthClient managed = em.merge(client);
+        if (managed.isPublic() || ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(managed.authMethod())) {
+            throw OAuthException.invalidClientMetadata("Client " + managed.clientId() + " authenticates with "
+                    + managed.authMethod() + ", not with a secret");
+        }
+        String secret = Secrets.random();
+        managed.secretHash(Secrets.hash(secret));
+        changed.fire(new ClientChanged(managed.clientId()));
+        return secret;
+    }
+
+    /** Enables or disables a client: a disabled one gets no tokens, and its tokens stop working. */
+    public OAuthClient enable(OAuthClient client, boolean enabled) {
+        OAuthClient managed = em.merge(client);
+        managed.enabled(enabled);
+        changed.fire(new ClientChanged(managed.clientId()));
+        return managed;
+    }
+
     /** The console's own client (public, PKCE): created on first start, its URLs kept in step with the base URL. */
     public static final String CONSOLE_CLIENT_ID = "bastion-console";
 

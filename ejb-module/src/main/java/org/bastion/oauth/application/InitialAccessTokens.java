@@ -39,6 +39,21 @@ public class InitialAccessTokens {
         return new Issued(token, expiresAt, uses);
     }
 
+    /** Tokens with uses left that have not expired, newest first. */
+    public java.util.List<InitialAccessToken> usable() {
+        return em.createQuery("select t from InitialAccessToken t where t.remainingUses > 0 and t.expiresAt > :now order by t.createdAt desc",
+                InitialAccessToken.class).setParameter("now", clock.instant()).getResultList();
+    }
+
+    public boolean revoke(String id) {
+        InitialAccessToken token = id == null || id.length() > 100 ? null : em.find(InitialAccessToken.class, id);
+        if (token == null) {
+            return false;
+        }
+        em.remove(token);
+        return true;
+    }
+
     /** Spends one use of the token, or refuses it as unknown, expired or used up. */
     public void spend(String token) throws OAuthException {
         InitialAccessToken stored = token == null || token.length() > 100 ? null

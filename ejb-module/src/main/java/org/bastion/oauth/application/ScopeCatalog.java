@@ -66,6 +66,20 @@ public class ScopeCatalog {
         return description;
     }
 
+    /** The catalogue: every scope an admin described, by name. */
+    public java.util.List<ScopeDescription> described() {
+        return em.createQuery("select s from ScopeDescription s order by s.name", ScopeDescription.class).getResultList();
+    }
+
+    public boolean remove(String name) {
+        ScopeDescription found = name == null ? null : em.find(ScopeDescription.class, name);
+        if (found == null) {
+            return false;
+        }
+        em.remove(found);
+        return true;
+    }
+
     public Optional<String> adminDescription(String scope, Locale locale) {
         return Optional.ofNullable(em.find(ScopeDescription.class, scope)).map(d -> d.description(locale));
     }

@@ -122,6 +122,24 @@ public class SigningKeys {
         return jwk;
     }
 
+    /**
+     * Retires a published key that no longer signs: it leaves the JWKS and tokens it signed stop
+     * being accepted (on other nodes when their key ring is next reloaded).
+     */
+    public void retire(String kid) {
+        if (kid.equals(signingKey().getKeyID())) {
+            throw new org.bastion.platform.InvalidInputException("kid", "'" + kid + "' is the signing key; rotate first, then retire it");
+        }
+        SigningKey key = kid.length() > 100 ? null : em.find(SigningKey.class, kid);
+        if (key == null || key.retired()) {
+            throw new org.bastion.platform.InvalidInputException("kid", "no published key '" + kid + "'");
+        }
+        key.retire(clock.instant());
+        em.flush();
+        cached = null;
+        LOG.info(() -> "Signing key retired: " + kid);
+    }
+
     private KeyRing load() {
         List<SigningKey> keys = activeKeys();
         Instant now = clock.instant();

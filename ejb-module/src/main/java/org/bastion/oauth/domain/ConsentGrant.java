@@ -47,6 +47,18 @@ public class ConsentGrant {
         this.grantedAt = now;
     }
 
+    public String userId() {
+        return userId;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public Instant grantedAt() {
+        return grantedAt;
+    }
+
     public Set<String> scopes() {
         return scope.isBlank() ? Set.of() : new LinkedHashSet<>(Arrays.asList(scope.split(" ")));
     }

@@ -39,6 +39,23 @@ public class InitialAccessToken {
         this.remainingUses = uses;
     }
 
+    /** The token's hash: an id to list and revoke it by, which reveals nothing of the token. */
+    public String id() {
+        return tokenHash;
+    }
+
+    public String createdBy() {
+        return createdBy;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public int remainingUses() {
+        return remainingUses;
+    }
+
     public Instant expiresAt() {
         return expiresAt;
     }

@@ -54,6 +54,30 @@ public class IssuedAccessToken {
         return clientId;
     }
 
+    public String jti() {
+        return jti;
+    }
+
+    public String grantId() {
+        return grantId;
+    }
+
+    public String subject() {
+        return subject;
+    }
+
+    public String scope() {
+        return scope;
+    }
+
+    public Instant issuedAt() {
+        return issuedAt;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
     public boolean active(Instant now) {
         return revokedAt == null && now.isBefore(expiresAt);
     }

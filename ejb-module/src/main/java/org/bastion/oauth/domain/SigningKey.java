@@ -55,6 +55,10 @@ public class SigningKey {
         return createdAt;
     }
 
+    public void retire(Instant now) {
+        this.retiredAt = now;
+    }
+
     public boolean retired() {
         return retiredAt != null;
     }

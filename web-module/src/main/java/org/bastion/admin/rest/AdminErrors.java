@@ -53,6 +53,15 @@ public class AdminErrors implements ExceptionMapper<InvalidInputException> {
         }
     }
 
+    /** Client metadata the registry refuses: RFC 7591's error code and description. */
+    @Provider
+    public static class OAuthRefusal implements ExceptionMapper<OAuthException> {
+        @Override
+        public Response toResponse(OAuthException e) {
+            return error(400, e.error().getCode(), e.getMessage());
+        }
+    }
+
     /** A body that is not the JSON object the call expects. */
     @Provider
     public static class InvalidJson implements ExceptionMapper<JsonException> {

@@ -59,4 +59,32 @@ final class AdminJson {
         }
         return result;
     }
+
+    /** A whole number query parameter within bounds, or the fallback when absent. */
+    static int number(String field, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < min || n > max) {
+                throw new InvalidInputException(field, "must be between " + min + " and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(field, "must be a whole number, not '" + value + "'");
+        }
+    }
+
+    static boolean bool(JsonObject json, String field) {
+        JsonValue value = json.get(field);
+        if (value == null || value.getValueType() != JsonValue.ValueType.TRUE && value.getValueType() != JsonValue.ValueType.FALSE) {
+            throw new InvalidInputException(field, "must be true or false");
+        }
+        return value.getValueType() == JsonValue.ValueType.TRUE;
+    }
+
+    static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
 }

@@ -54,14 +54,14 @@ public class AuditResource {
             type = parts[0];
             id = parts.length > 1 ? parts[1] : null;
         }
-        if (category != null && !category.isBlank() && !List.of("rest", "token").contains(category)) {
-            throw new InvalidInputException("category", "must be rest (FHIR requests) or token (token requests)");
+        if (category != null && !category.isBlank() && !List.of("rest", "token", "admin").contains(category)) {
+            throw new InvalidInputException("category", "must be rest (FHIR requests), token (token requests) or admin (changes through the admin API)");
         }
-        int pageSize = number("_count", count, 50, 1, MAX_COUNT);
-        int first = number("_offset", offset, 0, 0, Integer.MAX_VALUE);
-        AuditLog.Criteria criteria = new AuditLog.Criteria(instant("since", since), instant("until", until), blankToNull(subject),
-                blankToNull(client), type, id, outcome == null || outcome.isBlank() ? null : number("outcome", outcome, 0, 100, 599),
-                blankToNull(category));
+        int pageSize = AdminJson.number("_count", count, 50, 1, MAX_COUNT);
+        int first = AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE);
+        AuditLog.Criteria criteria = new AuditLog.Criteria(instant("since", since), instant("until", until), AdminJson.blankToNull(subject),
+                AdminJson.blankToNull(client), type, id, outcome == null || outcome.isBlank() ? null : AdminJson.number("outcome", outcome, 0, 100, 599),
+                AdminJson.blankToNull(category));
         trail.write();
         List<AuditRecord> records = log.search(criteria, first, pageSize + 1);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
@@ -85,24 +85,5 @@ public class AuditResource {
         } catch (DateTimeParseException e) {
             throw new InvalidInputException(field, "must be an instant such as 2026-11-25T10:00:00Z, not '" + value + "'");
         }
-    }
-
-    private static int number(String field, String value, int fallback, int min, int max) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n < min || n > max) {
-                throw new InvalidInputException(field, "must be between " + min + " and " + max);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException(field, "must be a whole number, not '" + value + "'");
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 }

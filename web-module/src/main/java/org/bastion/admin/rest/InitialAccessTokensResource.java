@@ -6,7 +6,10 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
@@ -35,6 +38,24 @@ public class InitialAccessTokensResource {
                 security.getUserPrincipal().getName());
         return Response.status(201).entity(Json.createObjectBuilder().add("token", issued.token())
                 .add("expires_at", issued.expiresAt().toString()).add("uses", issued.uses()).build().toString()).build();
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String list() {
+        jakarta.json.JsonArrayBuilder list = Json.createArrayBuilder();
+        for (var token : tokens.usable()) {
+            list.add(Json.createObjectBuilder().add("id", token.id()).add("created_by", String.valueOf(token.createdBy()))
+                    .add("created_at", token.createdAt().toString()).add("expires_at", token.expiresAt().toString())
+                    .add("remaining_uses", token.remainingUses()));
+        }
+        return list.build().toString();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response revoke(@PathParam("id") String id) {
+        return tokens.revoke(id) ? Response.noContent().build() : AdminErrors.error(404, "not_found", "No initial access token " + id);
     }
 
     private static long number(JsonObject json, String field, long fallback) {

@@ -31,6 +31,13 @@ public class KeysResource {
     }
 
     @POST
+    @Path("{kid}/retire")
+    public jakarta.ws.rs.core.Response retire(@jakarta.ws.rs.PathParam("kid") String kid) {
+        keys.retire(kid);
+        return jakarta.ws.rs.core.Response.noContent().build();
+    }
+
+    @POST
     @Path("rotate")
     @Produces(MediaType.APPLICATION_JSON)
     public String rotate() {

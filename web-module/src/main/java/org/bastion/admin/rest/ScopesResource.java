@@ -4,7 +4,11 @@ import jakarta.ejb.EJB;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -19,14 +23,32 @@ public class ScopesResource {
     @EJB
     ScopeCatalog catalog;
 
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String list() {
+        jakarta.json.JsonArrayBuilder all = Json.createArrayBuilder();
+        catalog.described().forEach(d -> all.add(view(d)));
+        return all.build().toString();
+    }
+
+    @DELETE
+    @Path("{name}")
+    public Response remove(@PathParam("name") String name) {
+        return catalog.remove(name) ? Response.noContent().build() : AdminErrors.error(404, "not_found", "No scope description " + name);
+    }
+
+    private static jakarta.json.JsonObjectBuilder view(org.bastion.oauth.domain.ScopeDescription description) {
+        return Json.createObjectBuilder().add("name", description.name())
+                .add("description_en", description.description(Locale.ENGLISH))
+                .add("description_ja", description.description(Locale.JAPANESE));
+    }
+
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public String describe(String body) {
         JsonObject json = AdminJson.object(body);
         var description = catalog.describe(AdminJson.string(json, "name"), AdminJson.string(json, "description_en"), AdminJson.string(json, "description_ja"));
-        return Json.createObjectBuilder().add("name", description.name())
-                .add("description_en", description.description(Locale.ENGLISH))
-                .add("description_ja", description.description(Locale.JAPANESE)).build().toString();
+        return view(description).build().toString();
     }
 }

@@ -2,10 +2,15 @@ package org.bastion.admin.rest;
 
 import jakarta.ejb.EJB;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -14,6 +19,7 @@ import org.bastion.identity.application.UserService;
 import org.bastion.identity.domain.BastionUser;
 
 import java.net.URI;
+import java.util.Set;
 
 /** Users who sign in at /oauth2: their password, fhirUser link, roles and locale. */
 @Path("users")
@@ -33,9 +39,55 @@ public class UsersResource {
         return Response.created(URI.create("users/" + user.id())).entity(view(user).build().toString()).build();
     }
 
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String list(@QueryParam("q") String q, @QueryParam("_count") String count, @QueryParam("_offset") String offset) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        users.list(q, AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE), AdminJson.number("_count", count, 50, 1, 500))
+                .forEach(u -> list.add(view(u)));
+        return list.build().toString();
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String read(@PathParam("id") String id) {
+        return view(user(id)).build().toString();
+    }
+
+    /** fhirUser, roles, locale and enabled; a field left out keeps its value. */
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public String update(@PathParam("id") String id, String body) {
+        BastionUser user = user(id);
+        JsonObject json = AdminJson.object(body);
+        String fhirUser = json.containsKey("fhirUser") ? AdminJson.string(json, "fhirUser") : user.fhirUser();
+        Set<String> roles = json.containsKey("roles") ? AdminJson.strings(json, "roles") : user.roles();
+        String locale = json.containsKey("locale") ? AdminJson.string(json, "locale") : user.locale();
+        boolean enabled = json.containsKey("enabled") ? AdminJson.bool(json, "enabled") : user.enabled();
+        return view(users.update(id, fhirUser == null || fhirUser.isBlank() ? null : fhirUser, roles, locale, enabled)).build().toString();
+    }
+
+    @POST
+    @Path("{id}/password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response resetPassword(@PathParam("id") String id, String body) {
+        user(id);
+        String password = AdminJson.string(AdminJson.object(body), "password");
+        users.resetPassword(id, password == null ? null : password.toCharArray());
+        return Response.noContent().build();
+    }
+
+    private BastionUser user(String id) {
+        return users.find(id).orElseThrow(() -> new jakarta.ws.rs.NotFoundException("No user " + id));
+    }
+
     static JsonObjectBuilder view(BastionUser user) {
         JsonObjectBuilder json = Json.createObjectBuilder().add("id", user.id()).add("username", user.username())
-                .add("roles", Json.createArrayBuilder(user.roles())).add("enabled", user.enabled());
+                .add("roles", Json.createArrayBuilder(user.roles())).add("enabled", user.enabled())
+                .add("created_at", user.createdAt().toString());
         if (user.fhirUser() != null) {
             json.add("fhirUser", user.fhirUser());
         }

@@ -122,7 +122,8 @@ public class RegistrationResource {
         return json;
     }
 
-    private static OIDCClientMetadata metadata(String body) throws OAuthException {
+    /** Client metadata (RFC 7591 §2) from a request body, or invalid_client_metadata saying what is wrong. */
+    public static OIDCClientMetadata metadata(String body) throws OAuthException {
         return parse(json(body));
     }
 

@@ -1,0 +1,71 @@
+package org.bastion.oauth.application;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import org.bastion.oauth.domain.ConsentGrant;
+import org.bastion.oauth.domain.IssuedAccessToken;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** What users and clients hold, for admins: consents and live access tokens, and taking them back. */
+@Stateless
+public class Grants {
+
+    @PersistenceContext(unitName = "bastion")
+    EntityManager em;
+
+    @EJB
+    TokenIssuer issuer;
+
+    /** Consents, of a user and/or a client (null for any). */
+    public List<ConsentGrant> consents(String userId, String clientId) {
+        TypedQuery<ConsentGrant> query = em.createQuery("select c from ConsentGrant c where (:user is null or c.userId = :user) "
+                + "and (:client is null or c.clientId = :client) order by c.grantedAt desc", ConsentGrant.class);
+        return query.setParameter("user", userId).setParameter("client", clientId).setMaxResults(500).getResultList();
+    }
+
+    /** Withdraws a user's consent to a client and revokes every token that client holds for the user. */
+    public boolean revokeConsent(String userId, String clientId) {
+        ConsentGrant consent = em.find(ConsentGrant.class, new ConsentGrant.Key(userId, clientId));
+        if (consent == null) {
+            return false;
+        }
+        em.remove(consent);
+        Instant now = Instant.now();
+        for (IssuedAccessToken token : em.createQuery("select t from IssuedAccessToken t where t.subject = :user and t.clientId = :client "
+                + "and t.revokedAt is null", IssuedAccessToken.class).setParameter("user", userId).setParameter("client", clientId).getResultList()) {
+            revoke(token, now);
+        }
+        return true;
+    }
+
+    /** Access tokens not expired nor revoked, of a user (sub) and/or a client, newest first. */
+    public List<IssuedAccessToken> activeTokens(String subject, String clientId, int offset, int count) {
+        return em.createQuery("select t from IssuedAccessToken t where t.revokedAt is null and t.expiresAt > :now "
+                        + "and (:subject is null or t.subject = :subject) and (:client is null or t.clientId = :client) order by t.issuedAt desc",
+                IssuedAccessToken.class).setParameter("now", Instant.now()).setParameter("subject", subject).setParameter("client", clientId)
+                .setFirstResult(offset).setMaxResults(count).getResultList();
+    }
+
+    /** Revokes an access token and, when it came from a grant, the grant's refresh tokens and other access tokens. */
+    public Optional<IssuedAccessToken> revokeToken(String jti) {
+        IssuedAccessToken token = jti == null || jti.length() > 64 ? null : em.find(IssuedAccessToken.class, jti);
+        if (token == null) {
+            return Optional.empty();
+        }
+        revoke(token, Instant.now());
+        return Optional.of(token);
+    }
+
+    private void revoke(IssuedAccessToken token, Instant now) {
+        token.revoke(now);
+        if (token.grantId() != null) {
+            issuer.revokeGrant(token.grantId());
+        }
+    }
+}

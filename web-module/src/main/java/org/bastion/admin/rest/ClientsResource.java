@@ -1,0 +1,133 @@
+package org.bastion.admin.rest;
+
+import jakarta.ejb.EJB;
+import jakarta.json.Json;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import net.minidev.json.JSONArray;
+import net.minidev.json.JSONObject;
+import org.bastion.oauth.application.ClientRegistry;
+import org.bastion.oauth.application.OAuthException;
+import org.bastion.oauth.domain.OAuthClient;
+import org.bastion.oauth.rest.RegistrationResource;
+import org.bastion.platform.InvalidInputException;
+
+import java.net.URI;
+
+/**
+ * Registered clients: list and search, create (as the console registers them), read, update,
+ * delete, disable and enable, and a new secret (shown once). Metadata is RFC 7591's.
+ */
+@Path("clients")
+public class ClientsResource {
+
+    @EJB
+    ClientRegistry registry;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String list(@QueryParam("q") String q, @QueryParam("_count") String count, @QueryParam("_offset") String offset) {
+        int size = AdminJson.number("_count", count, 50, 1, 500);
+        int first = AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE);
+        JSONArray clients = new JSONArray();
+        registry.list(q, first, size).forEach(c -> clients.add(view(c)));
+        JSONObject page = new JSONObject();
+        page.put("total", registry.count(q));
+        page.put("clients", clients);
+        return page.toJSONString();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(String body) throws OAuthException {
+        ClientRegistry.Registered registered = registry.register(RegistrationResource.metadata(body), false);
+        JSONObject json = view(registered.client());
+        if (registered.secret() != null) {
+            json.put("client_secret", registered.secret());
+        }
+        return Response.created(URI.create("clients/" + registered.client().clientId())).entity(json.toJSONString()).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String read(@PathParam("id") String id) {
+        return view(client(id)).toJSONString();
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public String update(@PathParam("id") String id, String body) throws OAuthException {
+        OAuthClient client = changeable(id);
+        ClientRegistry.Registered updated = registry.update(client, RegistrationResource.metadata(body));
+        JSONObject json = view(updated.client());
+        if (updated.secret() != null) {
+            json.put("client_secret", updated.secret());
+        }
+        return json.toJSONString();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        registry.delete(changeable(id));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{id}/secret")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String regenerateSecret(@PathParam("id") String id) throws OAuthException {
+        String secret = registry.regenerateSecret(client(id));
+        return Json.createObjectBuilder().add("client_id", id).add("client_secret", secret).build().toString();
+    }
+
+    @POST
+    @Path("{id}/disable")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String disable(@PathParam("id") String id) {
+        return view(registry.enable(changeable(id), false)).toJSONString();
+    }
+
+    @POST
+    @Path("{id}/enable")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String enable(@PathParam("id") String id) {
+        return view(registry.enable(client(id), true)).toJSONString();
+    }
+
+    private OAuthClient client(String id) {
+        return registry.find(id).orElseThrow(() -> new jakarta.ws.rs.NotFoundException("No client " + id));
+    }
+
+    /** Any client but the console's own, which the console needs to sign admins in. */
+    private OAuthClient changeable(String id) {
+        if (ClientRegistry.CONSOLE_CLIENT_ID.equals(id)) {
+            throw new InvalidInputException("client_id", "'" + id + "' is the console's own client; it cannot be changed, disabled or deleted");
+        }
+        return client(id);
+    }
+
+    /** The registered metadata with the client's id, kind, how it was registered, state and creation time. */
+    static JSONObject view(OAuthClient client) {
+        JSONObject json = client.metadata().toJSONObject();
+        json.put("client_id", client.clientId());
+        json.put("client_type", client.isPublic() ? "public" : "confidential");
+        json.put("registration", client.dynamic() ? "dynamic" : "console");
+        json.put("enabled", client.enabled());
+        json.put("created_at", client.createdAt().toString());
+        return json;
+    }
+}
