@@ -21,6 +21,7 @@ import { createServer } from 'node:http';
 import * as client from 'openid-client';
 import * as jose from 'jose';
 import { chromium } from 'playwright-core';
+import { StepFailure, check, describe, equal, journey } from './journey.mjs';
 
 const BASE = (process.env.BASTION_URL || 'http://localhost:8080').replace(/\/+$/, '');
 const ISSUER = `${BASE}/oauth2`;
@@ -53,90 +54,27 @@ const INSECURE = new URL(ISSUER).protocol === 'http:' ? { execute: [client.allow
 // ---------------------------------------------------------------------------------------------
 // Step bookkeeping
 
-const passed = [];
-const failed = [];
-
-class StepFailure extends Error {
-}
-
-function check(condition, message) {
-    if (!condition) {
-        throw new StepFailure(message);
-    }
-}
-
-function equal(actual, expected, what) {
-    check(actual === expected, `${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
-}
+const { step, run } = journey({
+    probeUrl: `${ISSUER}/.well-known/openid-configuration`,
+    serverWaitMs: SERVER_WAIT_MS,
+    stepTimeoutMs: STEP_TIMEOUT_MS,
+    describeError: describeOAuth,
+});
 
 /** A readable one-line reason, with the OAuth error and the HTTP status when the server refused. */
-function describe(error) {
-    if (error instanceof StepFailure) {
-        return error.message;
-    }
-    if (error instanceof client.ResponseBodyError) {
-        return `${error.message}: HTTP ${error.status} ${error.error}: ${error.error_description ?? ''}`.trim();
-    }
-    if (error instanceof client.AuthorizationResponseError) {
-        return `${error.message}: ${error.error}: ${error.error_description ?? ''}`.trim();
-    }
-    if (error instanceof client.WWWAuthenticateChallengeError) {
-        return `${error.message}: HTTP ${error.status} ${JSON.stringify(error.cause)}`;
-    }
-    const cause = error?.cause ? ` (cause: ${error.cause.code || error.cause.message || JSON.stringify(error.cause)})` : '';
-    const code = error?.code ? ` [${error.code}]` : '';
-    // Playwright appends its call log, with terminal colours; the first lines say what went wrong.
-    const message = String(error?.message ?? error).replace(/\u001b\[[0-9;]*m/g, '').split(/\n\s*Call log:/)[0];
-    return `${message}${code}${cause}`.replace(/\s+/g, ' ');
-}
-
-function withTimeout(promise, ms, what) {
-    let timer;
-    return Promise.race([
-        promise,
-        new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new StepFailure(`${what} did not finish within ${ms / 1000} s`)), ms);
-        }),
-    ]).finally(() => clearTimeout(timer));
-}
-
-/** Runs a step unless a step it builds on failed; prints PASS or FAIL at once. */
-async function step(name, needs, body) {
-    const missing = needs.filter((n) => !passed.includes(n));
-    if (missing.length > 0) {
-        failed.push(name);
-        console.log(`FAIL ${name}: not run, because ${missing.join(', ')} failed`);
-        return;
-    }
-    try {
-        await waitForServer();
-        await withTimeout(Promise.resolve().then(body), STEP_TIMEOUT_MS, name);
-        passed.push(name);
-        console.log(`PASS ${name}`);
-    } catch (error) {
-        failed.push(name);
-        console.log(`FAIL ${name}: ${describe(error)}`);
-    }
-}
-
-/** Bastion may be restarting: wait until its discovery document answers. */
-async function waitForServer() {
-    const deadline = Date.now() + SERVER_WAIT_MS;
-    let last;
-    while (Date.now() < deadline) {
-        try {
-            const response = await fetch(`${ISSUER}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
-            if (response.ok) {
-                await response.arrayBuffer();
-                return;
-            }
-            last = `HTTP ${response.status}`;
-        } catch (error) {
-            last = describe(error);
+function describeOAuth(error) {
+    return describe(error, (e) => {
+        if (e instanceof client.ResponseBodyError) {
+            return `${e.message}: HTTP ${e.status} ${e.error}: ${e.error_description ?? ''}`.trim();
         }
-        await new Promise((r) => setTimeout(r, 2000));
-    }
-    throw new StepFailure(`Bastion at ${ISSUER} did not answer within ${SERVER_WAIT_MS / 1000} s (${last})`);
+        if (e instanceof client.AuthorizationResponseError) {
+            return `${e.message}: ${e.error}: ${e.error_description ?? ''}`.trim();
+        }
+        if (e instanceof client.WWWAuthenticateChallengeError) {
+            return `${e.message}: HTTP ${e.status} ${JSON.stringify(e.cause)}`;
+        }
+        return null;
+    });
 }
 
 /** Expects a token request to be refused with the given OAuth error code. */
@@ -155,7 +93,7 @@ async function expectOAuthError(promise, code, what) {
             check(body.error === code, `${what} was refused with HTTP ${error.status} ${body.error} (${body.error_description}), expected ${code}`);
             return error;
         }
-        throw new StepFailure(`${what} failed, but not with the OAuth error ${code}: ${describe(error)}`);
+        throw new StepFailure(`${what} failed, but not with the OAuth error ${code}: ${describeOAuth(error)}`);
     }
     throw new StepFailure(`${what} succeeded, expected the OAuth error ${code}`);
 }
@@ -216,7 +154,7 @@ async function navigateToApp(page, prefix, action) {
     try {
         await action();
     } catch (error) {
-        throw new StepFailure(`browser action failed at ${page.url()}: ${describe(error)}`);
+        throw new StepFailure(`browser action failed at ${page.url()}: ${describeOAuth(error)}`);
     }
     try {
         return new URL((await request).url());
@@ -553,7 +491,7 @@ async function main() {
             await redeem(state.spa, callback, request);
             throw new StepFailure('openid-client accepted the error response');
         } catch (error) {
-            check(error instanceof client.AuthorizationResponseError, `openid-client did not take the callback as an error response: ${describe(error)}`);
+            check(error instanceof client.AuthorizationResponseError, `openid-client did not take the callback as an error response: ${describeOAuth(error)}`);
             equal(error.error, 'login_required', 'error seen by openid-client');
         }
     });
@@ -576,26 +514,9 @@ async function startApplication() {
     return server;
 }
 
-let exitCode = 1;
 let application;
-try {
+await run(async () => {
     application = await startApplication();
-    try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    } catch (error) {
-        failed.push('browser');
-        console.log(`FAIL browser: cannot launch ${CHROMIUM}: ${describe(error)}`);
-    }
-    if (browser) {
-        await main();
-    }
-} catch (error) {
-    failed.push('journey');
-    console.log(`FAIL journey: ${describe(error)}`);
-} finally {
-    await browser?.close().catch(() => {});
-    application?.close();
-    exitCode = failed.length === 0 && passed.length > 0 ? 0 : 1;
-}
-// Exit at once (idle keep-alive connections would hold the process), once the summary is written.
-process.stdout.write(`${JSON.stringify({ passed, failed })}\n`, () => process.exit(exitCode));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    return browser;
+}, main, () => application?.close());

@@ -1,0 +1,435 @@
+// End-to-end journey of an administrator through Bastion's admin console in headless Chromium:
+// sign-in through Bastion's own authorization server, then clients, users, scopes, keys,
+// external issuers, tokens, audit and initial access tokens, in English and Japanese. What the
+// console created is then used through the protocol, outside the console.
+//
+//   BASTION_URL             Bastion's base URL                   (default http://localhost:8080)
+//   BASTION_USERNAME        admin who signs in                   (default admin)
+//   BASTION_PASSWORD        that admin's password                (default admin-pw)
+//   SCREENSHOT_DIR          where page screenshots go            (default ./screenshots)
+//   CHROMIUM_PATH           the Chromium executable              (default /usr/bin/chromium)
+//   EXTERNAL_DISCOVERY_URL  an OpenID provider to register as external issuer (step skipped when unset)
+//   SERVER_WAIT_SECONDS     how long to wait for Bastion         (default 180)
+//
+// One line per step, "PASS name" or "FAIL name: reason", then a JSON summary line
+// {"passed":[...],"failed":[...]}. Exit code 0 only when every step passed.
+
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+import { StepFailure, check, journey } from './journey.mjs';
+
+const BASE = (process.env.BASTION_URL || 'http://localhost:8080').replace(/\/+$/, '');
+const CONSOLE = `${BASE}/admin/`;
+const USERNAME = process.env.BASTION_USERNAME || 'admin';
+const PASSWORD = process.env.BASTION_PASSWORD || 'admin-pw';
+const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || './screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const DISCOVERY_URL = process.env.EXTERNAL_DISCOVERY_URL || '';
+const SERVER_WAIT_MS = Number(process.env.SERVER_WAIT_SECONDS || 180) * 1000;
+const STEP_TIMEOUT_MS = 120_000;
+const PAGE_TIMEOUT_MS = 30_000;
+
+const RUN = randomBytes(3).toString('hex');
+const SCOPE_NAME = 'patient/Immunization.rs';
+const SCOPE_JA = '予防接種の記録を読む';
+const SCOPE_EN = 'Read immunization records';
+const APP_CALLBACK = 'https://app.example.org/callback';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// ---------------------------------------------------------------------------------------------
+// Step bookkeeping
+
+const { step, run } = journey({
+    probeUrl: `${BASE}/oauth2/.well-known/openid-configuration`,
+    serverWaitMs: SERVER_WAIT_MS,
+    stepTimeoutMs: STEP_TIMEOUT_MS,
+    onFailure: (name) => screenshot(`failure-${name}`),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Browser helpers
+
+let browser;
+let page;
+const state = {};
+
+async function screenshot(name) {
+    // A passing notification would cover the page.
+    await page?.evaluate(() => document.querySelectorAll('[data-test="toast"]').forEach((t) => t.remove())).catch(() => {});
+    await page?.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+const $ = (test) => page.locator(`[data-test="${test}"]`);
+
+/** What the page shows, for a failure message. */
+async function pageText() {
+    try {
+        return (await page.locator('body').innerText({ timeout: 2000 })).replace(/\s+/g, ' ').trim().slice(0, 300);
+    } catch {
+        return '(no page text)';
+    }
+}
+
+async function expectVisible(test, what) {
+    try {
+        await $(test).first().waitFor({ state: 'visible' });
+    } catch {
+        throw new StepFailure(`${what} did not appear; the browser is at ${page.url()} showing: ${await pageText()}`);
+    }
+}
+
+/** Opens a console page through the left navigation and waits until it has loaded. */
+async function openPage(nav, test) {
+    await $(`nav-${nav}`).click();
+    await expectVisible(test, `the ${nav} page`);
+    await page.waitForFunction(() => !document.querySelector('#main')?.hasAttribute('aria-busy'));
+}
+
+async function fill(name, value) {
+    await $(`field-${name}`).fill(value);
+}
+
+async function fieldError(name) {
+    return (await $(`error-${name}`).textContent()).trim();
+}
+
+async function confirmDialog() {
+    await expectVisible('confirm-dialog', 'the confirmation dialog');
+    await $('confirm-ok').click();
+    await $('confirm-dialog').waitFor({ state: 'detached' });
+}
+
+function pkce() {
+    const verifier = randomBytes(32).toString('base64url');
+    return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The journey
+
+async function main() {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE }).catch(() => {});
+    page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`  page error: ${error.message}`));
+
+    await step('sign-in', [], async () => {
+        await page.goto(CONSOLE);
+        await page.waitForURL((u) => u.pathname.startsWith('/oauth2/login'), { waitUntil: 'load' })
+            .catch(async () => { throw new StepFailure(`the console did not send the browser to the sign-in page; it is at ${page.url()}: ${await pageText()}`); });
+        const authorize = new URL(page.url());
+        check(authorize.pathname.startsWith('/oauth2/login'), `not the sign-in page: ${page.url()}`);
+        await page.fill('input[name=username]', USERNAME);
+        await page.fill('input[name=password]', PASSWORD);
+        await page.click('button[type=submit]');
+        await page.waitForURL((u) => u.pathname.startsWith('/oauth2/consent') || u.pathname.startsWith('/admin/'), { waitUntil: 'load' });
+        if (new URL(page.url()).pathname.startsWith('/oauth2/consent')) {
+            await page.click('button[name=decision][value=approve]');
+        }
+        await expectVisible('page-overview', 'the console overview after sign-in');
+        const url = new URL(page.url());
+        check(!url.searchParams.has('code'), `the authorization code is left in the address bar: ${url.href}`);
+        check((await $('brand').textContent()) === 'Bastion', 'the navigation does not show the Bastion name');
+        const clients = Number(await $('stat-clients').locator('.stat-value').textContent());
+        check(clients >= 1, `the overview counts ${clients} clients; the console itself is one`);
+        check(await page.evaluate(() => Boolean(sessionStorage.getItem('bastion.access_token'))), 'no access token in sessionStorage');
+        await page.waitForFunction((name) => document.querySelector('[data-test="signed-in-user"]')?.textContent === name, USERNAME)
+            .catch(() => { throw new StepFailure(`the navigation does not name the signed-in user ${USERNAME}`); });
+        await screenshot('console-overview');
+    });
+
+    await step('settings', ['sign-in'], async () => {
+        await openPage('settings', 'page-settings');
+        const lifetime = $('field-token_access_seconds');
+        const original = await lifetime.inputValue();
+        check(/^\d+$/.test(original), `the access token lifetime shows "${original}"`);
+        await lifetime.fill('5');
+        const message = await fieldError('token_access_seconds');
+        check(/60/.test(message) && /86400/.test(message), `typing 5 shows "${message}", expected the 60 to 86400 range`);
+        await lifetime.fill('900');
+        check(await fieldError('token_access_seconds') === '', 'the range message stays after a valid value');
+        await $('settings-form-submit').click();
+        await expectVisible('toast', 'the saved message');
+        const saved = await fetchSettingsValue();
+        check(String(saved) === '900', `the server holds token_access_seconds ${saved}, expected 900`);
+        await screenshot('console-settings');
+        // Put the lifetime back: later tests on this server expect the configured one.
+        await $('field-token_access_seconds').fill(original);
+        await $('settings-form-submit').click();
+        await page.waitForFunction(() => !document.querySelector('[data-test="settings-form-submit"]')?.disabled);
+        await page.waitForTimeout(300);
+        const restored = await fetchSettingsValue();
+        check(String(restored) === original, `the lifetime was not restored to ${original}: ${restored}`);
+    });
+
+    await step('confidential-client', ['sign-in'], async () => {
+        await openPage('clients', 'page-clients');
+        await $('new-client').click();
+        await expectVisible('client-form', 'the new client form');
+        await $('kind-confidential').check();
+        await $('client-form-submit').click();
+        check((await fieldError('client_name')).length > 0, 'an empty name gives no inline message');
+        await fill('client_name', `Lab feed ${RUN}`);
+        await fill('scope', 'system/*.rs');
+        await $('client-form-submit').click();
+        await expectVisible('client-secret', 'the one-time client secret');
+        state.confidentialId = (await $('credentials-client-id').textContent()).trim();
+        state.secret = (await $('client-secret').textContent()).trim();
+        check(state.confidentialId.length > 0, 'no client id on the credentials tab');
+        check(state.secret.length >= 16, `the secret "${state.secret}" is too short`);
+        await screenshot('console-client-detail');
+        await $('client-secret-copy').click();
+        await page.waitForFunction(() => document.querySelector('[data-test="client-secret-copy"]')?.textContent !== 'Copy');
+        // Shown once: the tab drawn again has only the notice.
+        await $('tab-details').click();
+        await $('tab-credentials').click();
+        await expectVisible('secret-hidden', 'the "secret cannot be shown again" notice');
+        check(await $('client-secret').count() === 0, 'the secret is shown a second time');
+    });
+
+    await step('public-client', ['sign-in'], async () => {
+        await openPage('clients', 'page-clients');
+        await $('new-client').click();
+        await expectVisible('client-form', 'the new client form');
+        await $('kind-public').check();
+        await fill('client_name', `Growth chart ${RUN}`);
+        await fill('redirect_uris', 'not a url');
+        const message = await fieldError('redirect_uris');
+        check(message.length > 0, 'an invalid redirect URI gives no inline message');
+        await fill('redirect_uris', APP_CALLBACK);
+        check(await fieldError('redirect_uris') === '', `a valid redirect URI still shows "${await fieldError('redirect_uris')}"`);
+        await fill('scope', `openid fhirUser ${SCOPE_NAME} patient/*.rs`);
+        await $('client-form-submit').click();
+        await expectVisible('credentials-client-id', 'the new public client');
+        state.publicId = (await $('credentials-client-id').textContent()).trim();
+        check(await $('client-secret').count() === 0, 'a public client was shown a secret');
+        await openPage('clients', 'page-clients');
+        await $('clients-search').fill(RUN);
+        await page.waitForFunction((run) => [...document.querySelectorAll('[data-test="client-link"]')].length === 2
+            && [...document.querySelectorAll('[data-test="client-link"]')].every((a) => a.textContent.includes(run)), RUN);
+        const rows = await $('clients-table').locator('tbody tr').allInnerTexts();
+        check(rows.some((r) => r.includes('Public')) && rows.some((r) => r.includes('Confidential')), `the search shows ${JSON.stringify(rows)}`);
+        await $('clients-search').fill('');
+        await page.waitForFunction(() => document.querySelectorAll('[data-test="client-link"]').length > 2);
+        await screenshot('console-clients');
+    });
+
+    await step('user', ['sign-in'], async () => {
+        await openPage('users', 'page-users');
+        await $('new-user').click();
+        await expectVisible('user-form', 'the new user form');
+        state.username = `nurse.${RUN}`;
+        await fill('username', state.username);
+        await fill('password', 'short');
+        check((await fieldError('password')).includes('8'), 'a short password gives no inline message');
+        await fill('password', `Pw-${RUN}-long-enough`);
+        await fill('fhirUser', 'Practitioner');
+        check((await fieldError('fhirUser')).length > 0, 'fhirUser "Practitioner" gives no inline message');
+        await fill('fhirUser', `Practitioner/p-${RUN}`);
+        await fill('roles', 'user');
+        await $('field-locale').selectOption('ja');
+        await $('user-form-submit').click();
+        await expectVisible('page-user-detail', 'the new user');
+        check((await $('page-title').textContent()) === state.username, 'the user page does not show the username');
+        check((await $('field-fhirUser').inputValue()) === `Practitioner/p-${RUN}`, 'the user page does not show the fhirUser');
+        await expectVisible('consents-table-empty', 'the consents of the user');
+        await screenshot('console-user-detail');
+        // A 400 from the server appears next to the field it names: the username is taken.
+        await openPage('users', 'page-users');
+        await $('new-user').click();
+        await fill('username', state.username);
+        await fill('password', `Pw-${RUN}-long-enough`);
+        await $('user-form-submit').click();
+        await page.waitForFunction(() => document.querySelector('[data-test="error-username"]')?.textContent.length > 0);
+        check((await fieldError('username')).includes('taken'), `the taken username shows "${await fieldError('username')}"`);
+        await openPage('users', 'page-users');
+        const names = await $('users-table').locator('[data-test="user-link"]').allTextContents();
+        check(names.includes(state.username) && names.includes(USERNAME), `the users list shows ${JSON.stringify(names)}`);
+        await screenshot('console-users');
+    });
+
+    await step('scope-description', ['sign-in'], async () => {
+        await openPage('scopes', 'page-scopes');
+        await fill('name', 'has space');
+        check((await fieldError('name')).length > 0, 'a scope name with a space gives no inline message');
+        await fill('name', SCOPE_NAME);
+        await fill('description_en', SCOPE_EN);
+        await fill('description_ja', SCOPE_JA);
+        await $('scope-form-submit').click();
+        await page.waitForFunction((ja) => document.querySelector('[data-test="scopes-table"]')?.innerText.includes(ja), SCOPE_JA);
+        const row = await $('scopes-table').locator('tr', { hasText: SCOPE_NAME }).innerText();
+        check(row.includes(SCOPE_EN) && row.includes(SCOPE_JA), `the scope row is "${row}"`);
+        await screenshot('console-scopes');
+    });
+
+    await step('external-issuer', ['sign-in'], async () => {
+        await openPage('issuers', 'page-issuers');
+        await fill('token', 'not-a-jwt');
+        await $('token-test-submit').click();
+        await page.waitForFunction(() => document.querySelector('[data-test="token-test-result"]')?.innerText.length > 0);
+        const verdict = await $('token-test-result').innerText();
+        check(verdict.includes('Rejected') && verdict.length > 'Rejected'.length + 3, `testing a garbage token shows "${verdict}"`);
+        await fill('discovery_url', 'idp.example.org');
+        check((await fieldError('discovery_url')).length > 0, 'a discovery URL without scheme gives no inline message');
+        if (!DISCOVERY_URL) {
+            console.log('  (EXTERNAL_DISCOVERY_URL unset: no issuer registered)');
+            await fill('discovery_url', '');
+            await screenshot('console-issuers');
+            return;
+        }
+        await fill('discovery_url', DISCOVERY_URL);
+        await $('issuer-form-submit').click();
+        await expectVisible('issuer-keys', 'the keys fetched from the discovery URL');
+        const keys = await $('issuer-keys').locator('tbody tr').count();
+        check(keys >= 1, 'no keys were fetched');
+        const issuer = DISCOVERY_URL.replace(/\/\.well-known\/openid-configuration$/, '');
+        await page.waitForFunction((iss) => document.querySelector('[data-test="issuers-table"]')?.innerText.includes(iss), issuer);
+        await screenshot('console-issuers');
+    });
+
+    await step('rotate-key', ['sign-in'], async () => {
+        await openPage('keys', 'page-keys');
+        const before = await $('keys-table').locator('tbody tr').allInnerTexts();
+        const signingBefore = before.find((r) => r.includes('Signing'));
+        check(signingBefore, `no key is marked as signing: ${JSON.stringify(before)}`);
+        await $('rotate-key').click();
+        await confirmDialog();
+        await page.waitForFunction((n) => document.querySelectorAll('[data-test="keys-table"] tbody tr').length === n + 1, before.length);
+        const after = await $('keys-table').locator('tbody tr').allInnerTexts();
+        const signingAfter = after.filter((r) => r.includes('Signing'));
+        check(signingAfter.length === 1 && signingAfter[0] !== signingBefore, `after rotation the signing key is ${JSON.stringify(signingAfter)}`);
+        check(await $('retire-key').count() >= 1, 'the old key cannot be retired');
+        await screenshot('console-keys');
+    });
+
+    await step('client-credentials-with-console-secret', ['confidential-client'], async () => {
+        const basic = Buffer.from(`${encodeURIComponent(state.confidentialId)}:${encodeURIComponent(state.secret)}`).toString('base64');
+        const response = await fetch(`${BASE}/oauth2/token`, {
+            method: 'POST',
+            headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs' }),
+        });
+        const body = await response.json().catch(() => ({}));
+        check(response.status === 200, `the token endpoint answered ${response.status} ${JSON.stringify(body)}`);
+        check(typeof body.access_token === 'string' && body.access_token.length > 20, `no access token: ${JSON.stringify(body)}`);
+    });
+
+    await step('tokens', ['client-credentials-with-console-secret'], async () => {
+        await openPage('tokens', 'page-tokens');
+        await $('tokens-form-submit').click();
+        check((await fieldError('client')).length > 0, 'searching with neither user nor client gives no message');
+        await fill('client', state.confidentialId);
+        await $('tokens-form-submit').click();
+        await expectVisible('tokens-table', 'the tokens of the client');
+        const rows = await $('tokens-table').locator('tbody tr').count();
+        check(rows === 1, `the client has ${rows} tokens listed, expected 1`);
+        check((await $('tokens-table').innerText()).includes(state.confidentialId), 'the token row does not name the client');
+        await screenshot('console-tokens');
+    });
+
+    await step('audit', ['sign-in'], async () => {
+        await openPage('audit', 'page-audit');
+        await expectVisible('audit-table', 'audit events');
+        await $('field-category').selectOption('token');
+        await $('audit-filters-submit').click();
+        await page.waitForFunction(() => !document.querySelector('[data-test="audit-filters-submit"]')?.disabled);
+        await expectVisible('audit-table', 'token audit events');
+        const text = await $('audit-table').innerText();
+        check(text.includes('/oauth2/token') || text.toLowerCase().includes('token'), `the token category shows: ${text.slice(0, 200)}`);
+        const tokenRows = await $('audit-table').locator('tbody tr').count();
+        await $('field-category').selectOption('');
+        await $('audit-filters-submit').click();
+        await page.waitForFunction(() => !document.querySelector('[data-test="audit-filters-submit"]')?.disabled);
+        const allRows = await $('audit-table').locator('tbody tr').count();
+        check(allRows > tokenRows, `without the category filter ${allRows} events show, with it ${tokenRows}`);
+        if (!(await $('audit-next').isDisabled())) {
+            const first = await $('audit-table').locator('tbody tr').first().innerText();
+            await $('audit-next').click();
+            await page.waitForFunction((f) => document.querySelector('[data-test="audit-table"] tbody tr')?.innerText !== f, first);
+            check(!(await $('audit-prev').isDisabled()), 'on the second audit page, Previous is disabled');
+            await $('audit-prev').click();
+            await page.waitForFunction(() => document.querySelector('[data-test="audit-prev"]')?.disabled);
+        }
+        await screenshot('console-audit');
+    });
+
+    await step('initial-access-token', ['sign-in'], async () => {
+        await openPage('iat', 'page-iat');
+        await fill('uses', '0');
+        check((await fieldError('uses')).length > 0, 'zero uses gives no inline message');
+        await fill('uses', '5');
+        await $('iat-form-submit').click();
+        await expectVisible('iat-token', 'the issued initial access token');
+        await expectVisible('iat-table', 'the list of initial access tokens');
+        const token = (await $('iat-token').textContent()).trim();
+        check(token.length >= 16, `the initial access token is "${token}"`);
+        const rows = await $('iat-table').locator('tbody tr').allInnerTexts();
+        check(rows.some((r) => r.includes('5')), `the list shows ${JSON.stringify(rows)}`);
+        await screenshot('console-initial-access-tokens');
+    });
+
+    await step('japanese', ['sign-in'], async () => {
+        await $('lang-switch').selectOption('ja');
+        await page.waitForFunction(() => document.documentElement.lang === 'ja');
+        const nav = await page.locator('.nav').innerText();
+        for (const word of ['クライアント', 'ユーザー', 'スコープ', '署名鍵', '外部IdP', '監査ログ', '設定']) {
+            check(nav.includes(word), `the Japanese navigation lacks ${word}: ${nav}`);
+        }
+        await $('nav-overview').click();
+        await expectVisible('page-overview', 'the overview in Japanese');
+        check((await $('page-title').textContent()) === '概要', `the overview title is "${await $('page-title').textContent()}"`);
+        await screenshot('console-overview-ja');
+        await openPage('clients', 'page-clients');
+        check((await $('page-title').textContent()) === 'クライアント', 'the clients title is not Japanese');
+        await screenshot('console-clients-ja');
+        await openPage('scopes', 'page-scopes');
+        await screenshot('console-scopes-ja');
+        await page.reload();
+        await expectVisible('page-scopes', 'the scopes page after a reload');
+        check(await page.evaluate(() => document.documentElement.lang) === 'ja', 'the language is not kept across a reload');
+    });
+
+    await step('japanese-consent-shows-description', ['public-client', 'scope-description'], async () => {
+        const { challenge } = pkce();
+        const url = `${BASE}/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(state.publicId)}`
+            + `&redirect_uri=${encodeURIComponent(APP_CALLBACK)}&scope=${encodeURIComponent(`openid ${SCOPE_NAME}`)}`
+            + `&state=s&code_challenge=${challenge}&code_challenge_method=S256&ui_locales=ja`;
+        // The application's redirect URI is not reachable from here; only the consent page matters.
+        await page.route('https://app.example.org/**', (route) => route.fulfill({ status: 200, body: 'app' }));
+        await page.goto(url);
+        await page.waitForURL((u) => u.pathname.startsWith('/oauth2/consent'), { waitUntil: 'load' })
+            .catch(async () => { throw new StepFailure(`no consent page; the browser is at ${page.url()}: ${await pageText()}`); });
+        const text = await page.locator('body').innerText();
+        check(text.includes(SCOPE_JA), `the consent page does not show "${SCOPE_JA}": ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+        check(await page.getAttribute('html', 'lang') === 'ja', 'the consent page is not in Japanese');
+        await screenshot('consent-ja');
+    });
+
+    await step('sign-out', ['sign-in'], async () => {
+        await page.goto(`${CONSOLE}#/`);
+        await expectVisible('page-overview', 'the console');
+        await $('sign-out').click();
+        await page.waitForURL((u) => u.pathname.startsWith('/oauth2/login'), { waitUntil: 'load' })
+            .catch(async () => { throw new StepFailure(`after sign-out the browser is at ${page.url()}: ${await pageText()}`); });
+        check(await page.evaluate(() => !sessionStorage.getItem('bastion.access_token')), 'the access token is still in sessionStorage');
+    });
+}
+
+/** The server's current value of token_access_seconds, read with the console's own token. */
+async function fetchSettingsValue() {
+    return page.evaluate(async () => {
+        const response = await fetch('/admin/api/settings', { headers: { authorization: `Bearer ${sessionStorage.getItem('bastion.access_token')}` } });
+        return (await response.json()).token_access_seconds.value;
+    });
+}
+
+await run(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    return browser;
+}, main);

@@ -1,0 +1,158 @@
+// Clients: search and page through them, create a backend service or a SMART app, and manage
+// one client's details and credentials.
+
+import { api } from '../api.js';
+import { t, when } from '../i18n.js';
+import {
+    attempt, badge, button, card, code, confirmAction, enabledBadge, field, form, h, notice, pageHeader, pager, rules,
+    secretBox, table, toast,
+} from '../ui.js';
+
+const PAGE_SIZE = 10;
+
+// A freshly issued secret, kept in memory only until the credentials tab has shown it once.
+let oneTimeSecret = null;
+
+export function typeBadge(client) {
+    return client.client_type === 'public' ? badge(t('clients.public'), 'info') : badge(t('clients.confidential'), 'accent');
+}
+
+export async function renderList() {
+    const root = h('div', { class: 'page', 'data-test': 'page-clients' });
+    const results = h('div', {});
+    const search = h('input', { type: 'search', class: 'search', placeholder: t('clients.search'), 'data-test': 'clients-search' });
+    let offset = 0;
+    const load = async () => {
+        const page = await api('GET', '/clients', undefined, { q: search.value.trim(), _count: PAGE_SIZE, _offset: offset });
+        results.replaceChildren(
+            table([
+                [t('clients.name'), (c) => h('a', { href: `#/clients/${encodeURIComponent(c.client_id)}`, class: 'strong', 'data-test': 'client-link' }, c.client_name || c.client_id)],
+                [t('clients.id'), (c) => code(c.client_id)],
+                [t('clients.type'), typeBadge],
+                [t('clients.registration'), (c) => t(`clients.${c.registration}`)],
+                [t('common.status'), (c) => enabledBadge(c.enabled)],
+                [t('common.created'), (c) => when(c.created_at)],
+            ], page.clients, 'clients-table'),
+            pager({ offset, count: PAGE_SIZE, shown: page.clients.length, total: page.total, onPage: (o) => { offset = o; attempt(load); } }));
+    };
+    let timer;
+    search.addEventListener('input', () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => { offset = 0; attempt(load); }, 250);
+    });
+    await load();
+    root.append(
+        pageHeader(t('clients.title'), t('clients.lead'), h('a', { class: 'btn btn-primary', href: '#/clients/new', 'data-test': 'new-client' }, t('clients.new'))),
+        card(null, h('div', { class: 'toolbar' }, search), results));
+    return root;
+}
+
+export async function renderCreate() {
+    let kind = 'confidential';
+    const name = field('client_name', t('clients.name'), { validate: [rules.required] });
+    const redirects = field('redirect_uris', t('clients.redirects'), {
+        kind: 'textarea', hint: t('clients.redirects.hint'), placeholder: 'https://app.example.org/callback',
+        validate: [(v) => (kind === 'public' ? rules.required(v) : null), rules.urls],
+    });
+    const scope = field('scope', t('clients.scope'), { hint: t('clients.scope.hint'), value: 'system/*.rs' });
+    const kinds = h('div', { class: 'choice-group', role: 'radiogroup' }, ['confidential', 'public'].map((k) => h('label', { class: 'choice' },
+        h('input', { type: 'radio', name: 'kind', value: k, checked: k === kind, 'data-test': `kind-${k}`, onchange: () => switchKind(k) }),
+        h('span', { class: 'choice-body' }, h('strong', {}, t(`clients.kind.${k}`)), h('span', { class: 'hint' }, t(`clients.kind.${k}.hint`))))));
+    const switchKind = (k) => {
+        kind = k;
+        redirects.el.hidden = k !== 'public';
+        if (k === 'public' && scope.input.value === 'system/*.rs') {
+            scope.input.value = 'openid fhirUser launch/patient patient/*.rs';
+        } else if (k === 'confidential' && scope.input.value.startsWith('openid fhirUser')) {
+            scope.input.value = 'system/*.rs';
+        }
+    };
+    switchKind(kind);
+    const createForm = form([name, redirects, scope], async (values) => {
+        const metadata = kind === 'public'
+            ? { grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none', response_types: ['code'],
+                redirect_uris: values.redirect_uris.split(/\s+/).filter(Boolean) }
+            : { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' };
+        const created = await api('POST', '/clients', { client_name: values.client_name.trim(), scope: values.scope.trim() || undefined, ...metadata });
+        oneTimeSecret = created.client_secret ? { clientId: created.client_id, secret: created.client_secret } : null;
+        window.location.hash = `#/clients/${encodeURIComponent(created.client_id)}/credentials`;
+    }, { submitLabel: t('common.create'), test: 'client-form', extra: [] });
+    createForm.prepend(h('div', { class: 'field' }, h('div', { class: 'label' }, t('clients.kind')), kinds));
+    return h('div', { class: 'page', 'data-test': 'page-client-new' },
+        pageHeader(t('clients.create.title'), null, h('a', { class: 'btn btn-ghost', href: '#/clients' }, t('common.back'))),
+        card(null, createForm));
+}
+
+function detailsTab(client, redraw) {
+    const name = field('client_name', t('clients.name'), { value: client.client_name || '', validate: [rules.required] });
+    const redirects = field('redirect_uris', t('clients.redirects'), {
+        kind: 'textarea', value: (client.redirect_uris || []).join('\n'), hint: t('clients.redirects.hint'), validate: [rules.urls],
+    });
+    const scope = field('scope', t('clients.scope'), { value: client.scope || '', hint: t('clients.scope.hint') });
+    const editForm = form([name, redirects, scope], async (values) => {
+        const updated = await api('PUT', `/clients/${encodeURIComponent(client.client_id)}`, {
+            ...client, client_name: values.client_name.trim(), scope: values.scope.trim(),
+            redirect_uris: values.redirect_uris.split(/\s+/).filter(Boolean),
+        });
+        toast(t('common.saved'));
+        redraw(updated);
+    }, { test: 'client-edit' });
+    return h('div', { class: 'grid-2' },
+        card(t('common.edit'), editForm),
+        card(t('clients.id'), h('dl', { class: 'facts' },
+            h('dt', {}, t('clients.id')), h('dd', {}, code(client.client_id)),
+            h('dt', {}, t('clients.type')), h('dd', {}, typeBadge(client)),
+            h('dt', {}, t('clients.registration')), h('dd', {}, t(`clients.${client.registration}`)),
+            h('dt', {}, t('clients.grants')), h('dd', {}, (client.grant_types || []).map((g) => badge(g, 'muted'))),
+            h('dt', {}, t('clients.auth')), h('dd', {}, code(client.token_endpoint_auth_method)),
+            h('dt', {}, t('common.created')), h('dd', {}, when(client.created_at)))));
+}
+
+function credentialsTab(client, redraw) {
+    const parts = [h('div', { class: 'field' }, h('div', { class: 'label' }, t('clients.id')),
+        h('div', { class: 'secret-row' }, h('code', { class: 'secret-value', 'data-test': 'credentials-client-id' }, client.client_id)))];
+    if (client.client_type === 'public') {
+        parts.push(notice(t('clients.secret.none'), 'info'));
+    } else {
+        if (oneTimeSecret && oneTimeSecret.clientId === client.client_id) {
+            parts.push(secretBox(t('clients.secret'), oneTimeSecret.secret, 'client-secret'));
+            oneTimeSecret = null;
+        } else {
+            parts.push(notice(t('clients.secret.hidden'), 'info', 'secret-hidden'));
+        }
+        parts.push(h('div', { class: 'form-actions' }, button(t('clients.regenerate'), () => attempt(async () => {
+            if (await confirmAction(t('clients.regenerate.confirm'), t('clients.regenerate'))) {
+                const result = await api('POST', `/clients/${encodeURIComponent(client.client_id)}/secret`);
+                oneTimeSecret = { clientId: result.client_id, secret: result.client_secret };
+                redraw(client);
+            }
+        }), { test: 'regenerate-secret' })));
+    }
+    return card(t('clients.tab.credentials'), parts);
+}
+
+export async function renderDetail(id, tab) {
+    const root = h('div', { class: 'page', 'data-test': 'page-client-detail' });
+    const path = `/clients/${encodeURIComponent(id)}`;
+    const draw = (client) => {
+        const toggle = client.enabled
+            ? button(t('common.disable'), () => attempt(async () => draw(await api('POST', `${path}/disable`))), { test: 'client-disable' })
+            : button(t('common.enable'), () => attempt(async () => draw(await api('POST', `${path}/enable`))), { test: 'client-enable' });
+        const remove = button(t('common.delete'), () => attempt(async () => {
+            if (await confirmAction(t('clients.delete.confirm', { name: client.client_name || client.client_id }), t('common.delete'))) {
+                await api('DELETE', path);
+                toast(t('common.saved'));
+                window.location.hash = '#/clients';
+            }
+        }), { kind: 'danger', test: 'client-delete' });
+        const tabs = h('nav', { class: 'tabs' }, ['details', 'credentials'].map((name) => h('a', {
+            class: `tab${name === tab ? ' active' : ''}`, href: `#/clients/${encodeURIComponent(id)}/${name}`, 'data-test': `tab-${name}`,
+        }, t(`clients.tab.${name}`))));
+        root.replaceChildren(
+            pageHeader(client.client_name || client.client_id, null, h('span', { class: 'header-badges' }, typeBadge(client), enabledBadge(client.enabled)), toggle, remove),
+            tabs,
+            tab === 'credentials' ? credentialsTab(client, draw) : detailsTab(client, draw));
+    };
+    draw(await api('GET', path));
+    return root;
+}
