@@ -58,7 +58,7 @@ public class AdminErrors implements ExceptionMapper<InvalidInputException> {
     public static class OAuthRefusal implements ExceptionMapper<OAuthException> {
         @Override
         public Response toResponse(OAuthException e) {
-            return error(400, e.error().getCode(), e.getMessage());
+            return error(400, e.error().getCode(), e.error().getDescription());
         }
     }
 

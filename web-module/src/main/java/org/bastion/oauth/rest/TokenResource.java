@@ -88,7 +88,7 @@ public class TokenResource {
             if (record.clientId() == null) {
                 record.who(null, MultivaluedMapUtils.getFirstValue(params, "client_id"), null, remoteAddress());
             }
-            audit(record.outcome(e.error().getHTTPStatusCode(), e.error().getCode() + ": " + e.getMessage()));
+            audit(record.outcome(e.error().getHTTPStatusCode(), e.getMessage()));
             throw e;
         }
     }
