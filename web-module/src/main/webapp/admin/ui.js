@@ -73,6 +73,15 @@ export function table(columns, rows, test) {
 }
 
 /** Previous / next paging for the API's _count and _offset. */
+/** Calls onSearch a moment after the user stops typing in a search box. */
+export function onTyping(input, onSearch, delayMs = 250) {
+    let timer;
+    input.addEventListener('input', () => {
+        clearTimeout(timer);
+        timer = setTimeout(onSearch, delayMs);
+    });
+}
+
 export function pager({ offset, count, shown, total, onPage, test = 'pager' }) {
     const from = shown === 0 ? 0 : offset + 1;
     const to = offset + shown;

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { t, when } from '../i18n.js';
 import {
-    attempt, badge, button, card, code, confirmAction, enabledBadge, field, form, h, notice, pageHeader, pager, rules,
+    attempt, onTyping, badge, button, card, code, confirmAction, enabledBadge, field, form, h, notice, pageHeader, pager, rules,
     secretBox, table, toast,
 } from '../ui.js';
 
@@ -35,11 +35,7 @@ export async function renderList() {
             ], page.clients, 'clients-table'),
             pager({ offset, count: PAGE_SIZE, shown: page.clients.length, total: page.total, onPage: (o) => { offset = o; attempt(load); } }));
     };
-    let timer;
-    search.addEventListener('input', () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => { offset = 0; attempt(load); }, 250);
-    });
+    onTyping(search, () => { offset = 0; attempt(load); });
     await load();
     root.append(
         pageHeader(t('clients.title'), t('clients.lead'), h('a', { class: 'btn btn-primary', href: '#/clients/new', 'data-test': 'new-client' }, t('clients.new'))),

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { t, when } from '../i18n.js';
 import {
-    attempt, badge, button, card, code, confirmAction, enabledBadge, field, form, h, pageHeader, pager, rules, table, toast,
+    attempt, onTyping, badge, button, card, code, confirmAction, enabledBadge, field, form, h, pageHeader, pager, rules, table, toast,
 } from '../ui.js';
 
 const PAGE_SIZE = 20;
@@ -41,11 +41,7 @@ export async function renderList() {
             ], users, 'users-table'),
             pager({ offset, count: PAGE_SIZE, shown: users.length, onPage: (o) => { offset = o; attempt(load); } }));
     };
-    let timer;
-    search.addEventListener('input', () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => { offset = 0; attempt(load); }, 250);
-    });
+    onTyping(search, () => { offset = 0; attempt(load); });
     await load();
     root.append(
         pageHeader(t('users.title'), t('users.lead'), h('a', { class: 'btn btn-primary', href: '#/users/new', 'data-test': 'new-user' }, t('users.new'))),
