@@ -3,7 +3,7 @@
 # creates, a token search and a date-range search per second with wrk.
 #   benchmarks/fhir-load.sh [BASE_URL] [PATIENTS] [SECONDS]
 # Needs: wrk and curl (Debian packages), a JDK; the server started with BASTION_REGISTRATION=open.
-# Synthea (org.mitre.synthea:synthea 3.3.0) comes from Maven Central and runs offline (seed 42).
+# Synthea (tools/synthea.sh: org.mitre.synthea:synthea 3.3.0 from Maven Central) runs offline (seed 42).
 set -euo pipefail
 base=${1:-http://localhost:8080}
 patients=${2:-60}
@@ -13,17 +13,8 @@ work=$here/target/synthea-$patients
 mkdir -p "$work"
 
 if [ ! -d "$work/out/fhir" ]; then
-  cat > "$work/pom.xml" <<'POM'
-<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
-<groupId>bench</groupId><artifactId>synthea-run</artifactId><version>1</version>
-<dependencies><dependency><groupId>org.mitre.synthea</groupId><artifactId>synthea</artifactId><version>3.3.0</version></dependency></dependencies>
-</project>
-POM
-  "$here/../mvnw" -q -B -f "$work/pom.xml" dependency:build-classpath -Dmdep.outputFile="$work/cp.txt"
   echo "Generating $patients patients with Synthea ..."
-  (cd "$work" && java -cp "$(cat cp.txt)" App -p "$patients" -s 42 --exporter.fhir.export=true \
-    --exporter.hospital.fhir.export=true --exporter.practitioner.fhir.export=true \
-    --exporter.baseDirectory="$work/out" Massachusetts > generate.log)
+  "$here/../tools/synthea.sh" "$work" "$patients" 42
 fi
 
 registration=$(curl -fsS -X POST "$base/oauth2/register" -H 'Content-Type: application/json' \

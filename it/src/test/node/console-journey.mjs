@@ -309,15 +309,10 @@ async function main() {
     });
 
     await step('client-credentials-with-console-secret', ['confidential-client'], async () => {
-        const basic = Buffer.from(`${encodeURIComponent(state.confidentialId)}:${encodeURIComponent(state.secret)}`).toString('base64');
-        const response = await fetch(`${BASE}/oauth2/token`, {
-            method: 'POST',
-            headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs' }),
-        });
-        const body = await response.json().catch(() => ({}));
-        check(response.status === 200, `the token endpoint answered ${response.status} ${JSON.stringify(body)}`);
+        const { status, body } = await clientCredentials(state.confidentialId, state.secret, 'system/*.rs');
+        check(status === 200, `the token endpoint answered ${status} ${JSON.stringify(body)}`);
         check(typeof body.access_token === 'string' && body.access_token.length > 20, `no access token: ${JSON.stringify(body)}`);
+        state.clientToken = body.access_token;
     });
 
     await step('tokens', ['client-credentials-with-console-secret'], async () => {
@@ -331,6 +326,92 @@ async function main() {
         check(rows === 1, `the client has ${rows} tokens listed, expected 1`);
         check((await $('tokens-table').innerText()).includes(state.confidentialId), 'the token row does not name the client');
         await screenshot('console-tokens');
+    });
+
+    await step('edit-client', ['confidential-client'], async () => {
+        await openClient(state.confidentialId);
+        state.clientName = `Lab results feed ${RUN}`;
+        await fill('client_name', '');
+        await $('client-edit-submit').click();
+        check((await fieldError('client_name')).length > 0, 'an emptied name gives no inline message');
+        await fill('client_name', state.clientName);
+        await fill('scope', 'system/Patient.rs system/Observation.rs');
+        await $('client-edit-submit').click();
+        await page.waitForFunction((name) => document.querySelector('[data-test="page-title"]')?.textContent === name, state.clientName);
+        await page.reload();
+        await expectVisible('client-edit', 'the client after a reload');
+        check(await $('field-scope').inputValue() === 'system/Patient.rs system/Observation.rs', `the scope after a reload is "${await $('field-scope').inputValue()}"`);
+        const narrowed = await clientCredentials(state.confidentialId, state.secret, 'system/Patient.rs');
+        check(narrowed.status === 200 && narrowed.body.scope === 'system/Patient.rs', `a token for system/Patient.rs: ${narrowed.status} ${JSON.stringify(narrowed.body)}`);
+        const outside = await clientCredentials(state.confidentialId, state.secret, 'system/Encounter.rs');
+        check(outside.status === 400 && outside.body.error === 'invalid_scope', `a token for a scope taken away: ${outside.status} ${JSON.stringify(outside.body)}`);
+    });
+
+    await step('regenerate-secret', ['edit-client'], async () => {
+        await openClient(state.confidentialId);
+        await $('tab-credentials').click();
+        await expectVisible('secret-hidden', 'the credentials tab');
+        await $('regenerate-secret').click();
+        await confirmDialog();
+        await expectVisible('client-secret', 'the new secret');
+        const secret = (await $('client-secret').textContent()).trim();
+        check(secret.length >= 16 && secret !== state.secret, `the new secret is "${secret}"`);
+        await screenshot('console-client-credentials');
+        const old = await clientCredentials(state.confidentialId, state.secret, 'system/Patient.rs');
+        check(old.status === 401 && old.body.error === 'invalid_client', `the old secret still gets ${old.status} ${JSON.stringify(old.body)}`);
+        const fresh = await clientCredentials(state.confidentialId, secret, 'system/Patient.rs');
+        check(fresh.status === 200, `the new secret gets ${fresh.status} ${JSON.stringify(fresh.body)}`);
+        state.secret = secret;
+    });
+
+    await step('token-tester-accepts', ['client-credentials-with-console-secret'], async () => {
+        await openPage('issuers', 'page-issuers');
+        await fill('token', state.clientToken);
+        await $('token-test-submit').click();
+        await page.waitForFunction(() => document.querySelector('[data-test="token-test-result"]')?.innerText.length > 0);
+        const verdict = await $('token-test-result').innerText();
+        check(verdict.includes('Accepted') && verdict.includes('system/'), `testing the client's own token shows "${verdict}"`);
+        await screenshot('console-token-test');
+    });
+
+    await step('reset-password', ['user', 'public-client'], async () => {
+        await openUser(state.username);
+        state.password = `New-${RUN}-password`;
+        await fill('password', 'short');
+        check((await fieldError('password')).includes('8'), 'a short new password gives no inline message');
+        await fill('password', state.password);
+        await $('password-form-submit').click();
+        await expectVisible('toast', 'the "password changed" notice');
+        // The user signs in with the new password and consents to the public client.
+        state.userContext = await browser.newContext({ locale: 'en-US' });
+        const user = await state.userContext.newPage();
+        await user.goto(appAuthorizeUrl());
+        await user.fill('input[name=username]', state.username);
+        await user.fill('input[name=password]', state.password);
+        await user.click('button[type=submit]');
+        await user.waitForURL((u) => u.pathname.startsWith('/oauth2/consent'), { waitUntil: 'load' })
+            .catch(async () => { throw new StepFailure(`no consent page after signing in with the new password: ${user.url()}`); });
+        const callback = await redirectToApp(user, () => user.click('button[name=decision][value=approve]'));
+        check(callback.searchParams.has('code'), `the app got no code: ${callback.href}`);
+        // Consent remembered: the next authorization goes straight back to the app.
+        await redirectToApp(user, () => user.goto(appAuthorizeUrl()));
+        state.userPage = user;
+    });
+
+    await step('withdraw-consent', ['reset-password'], async () => {
+        await openUser(state.username);
+        await expectVisible('consents-table', 'the consent the user just gave');
+        check((await $('consents-table').innerText()).includes(state.publicId), 'the consent does not name the public client');
+        await screenshot('console-user-consents');
+        await $('withdraw-consent').click();
+        await confirmDialog();
+        await expectVisible('consents-table-empty', 'no consents after withdrawal');
+        const user = state.userPage;
+        const app = user.waitForRequest((r) => r.url().startsWith(APP_CALLBACK), { timeout: 10_000 }).then(() => 'the app', () => null);
+        await user.goto(appAuthorizeUrl());
+        check(new URL(user.url()).pathname.startsWith('/oauth2/consent'), `after withdrawal the user is not asked again: ${user.url()}`);
+        check(await Promise.race([app, new Promise((r) => setTimeout(() => r(null), 500))]) === null, 'after withdrawal the user went straight to the app');
+        await state.userContext.close();
     });
 
     await step('audit', ['sign-in'], async () => {
@@ -396,10 +477,7 @@ async function main() {
     });
 
     await step('japanese-consent-shows-description', ['public-client', 'scope-description'], async () => {
-        const { challenge } = pkce();
-        const url = `${BASE}/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(state.publicId)}`
-            + `&redirect_uri=${encodeURIComponent(APP_CALLBACK)}&scope=${encodeURIComponent(`openid ${SCOPE_NAME}`)}`
-            + `&state=s&code_challenge=${challenge}&code_challenge_method=S256&ui_locales=ja`;
+        const url = appAuthorizeUrl('&ui_locales=ja');
         // The application's redirect URI is not reachable from here; only the consent page matters.
         await page.route('https://app.example.org/**', (route) => route.fulfill({ status: 200, body: 'app' }));
         await page.goto(url);
@@ -411,6 +489,31 @@ async function main() {
         await screenshot('consent-ja');
     });
 
+    await step('retire-key', ['rotate-key'], async () => {
+        // The console's own token was signed by the key rotated out: after retiring that key the
+        // console's next call is refused and it signs in again through the still-open session.
+        await page.goto(`${CONSOLE}#/`);
+        await expectVisible('page-overview', 'the console');
+        await openPage('keys', 'page-keys');
+        const rows = await $('keys-table').locator('tbody tr').count();
+        const retired = $('keys-table').locator('tbody tr', { has: page.locator('[data-test="retire-key"]') }).first();
+        const kid = (await retired.locator('code').first().textContent()).trim();
+        await retired.locator('[data-test="retire-key"]').click();
+        await confirmDialog();
+        const published = async () => (await (await fetch(`${BASE}/oauth2/jwks`)).json()).keys.some((k) => k.kid === kid);
+        for (let i = 0; i < 20 && await published(); i++) {
+            await new Promise((r) => setTimeout(r, 500));
+        }
+        check(!(await published()), `the retired key ${kid} is still published`);
+        await page.reload();
+        await page.waitForFunction(() => document.querySelector('[data-test="page-keys"], [data-test="page-overview"]')
+            && !new URLSearchParams(location.search).has('code'));
+        await openPage('keys', 'page-keys');
+        const after = await $('keys-table').innerText();
+        check(!after.includes(kid), `the keys page still lists ${kid}`);
+        check(await $('keys-table').locator('tbody tr').count() === rows - 1, 'the keys page does not show one key fewer');
+    });
+
     await step('sign-out', ['sign-in'], async () => {
         await page.goto(`${CONSOLE}#/`);
         await expectVisible('page-overview', 'the console');
@@ -419,6 +522,49 @@ async function main() {
             .catch(async () => { throw new StepFailure(`after sign-out the browser is at ${page.url()}: ${await pageText()}`); });
         check(await page.evaluate(() => !sessionStorage.getItem('bastion.access_token')), 'the access token is still in sessionStorage');
     });
+}
+
+/** Opens a client's page from the clients list. */
+async function openClient(id) {
+    await openPage('clients', 'page-clients');
+    await $('clients-search').fill(RUN);
+    await page.waitForFunction((run) => [...document.querySelectorAll('[data-test="client-link"]')].every((a) => a.textContent.includes(run)), RUN);
+    await page.locator(`[data-test="client-link"][href$="${encodeURIComponent(id)}"]`).click();
+    await expectVisible('client-edit', `the page of client ${id}`);
+}
+
+/** Opens a user's page from the users list. */
+async function openUser(username) {
+    await openPage('users', 'page-users');
+    await $('users-table').locator('[data-test="user-link"]', { hasText: username }).click();
+    await expectVisible('password-form', `the page of user ${username}`);
+}
+
+async function clientCredentials(id, secret, scope) {
+    const basic = Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
+    const response = await fetch(`${BASE}/oauth2/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
+    });
+    return { status: response.status, body: await response.json().catch(() => ({})) };
+}
+
+/**
+ * Runs action (a click or navigation) that ends in a redirect to the app's callback, which is not
+ * reachable from here (a route would not see a redirect); returns the callback URL requested.
+ */
+async function redirectToApp(p, action) {
+    const request = p.waitForRequest((r) => r.url().startsWith(APP_CALLBACK));
+    await action().catch(() => {});
+    return new URL((await request).url());
+}
+
+function appAuthorizeUrl(extra = '') {
+    const { challenge } = pkce();
+    return `${BASE}/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(state.publicId)}`
+        + `&redirect_uri=${encodeURIComponent(APP_CALLBACK)}&scope=${encodeURIComponent(`openid ${SCOPE_NAME}`)}`
+        + `&state=s&code_challenge=${challenge}&code_challenge_method=S256${extra}`;
 }
 
 /** The server's current value of token_access_seconds, read with the console's own token. */

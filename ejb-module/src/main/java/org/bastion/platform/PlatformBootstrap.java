@@ -40,9 +40,6 @@ public class PlatformBootstrap {
         signingKeys.ensureSigningKey();
         users.ensureBootstrapAdmin();
         clients.ensureConsoleClient(settings.baseUrl());
-        if (settings.demo()) {
-            LOG.warning("BASTION_DEMO=true is reserved for demo data, which this release does not load yet");
-        }
         if (settings.fhirSecurityOff()) {
             LOG.warning("BASTION_FHIR_SECURITY=off: FHIR requests without a token are served with system/*.* access."
                     + " For measurements and local experiments only; ignored unless the base URL is on loopback");

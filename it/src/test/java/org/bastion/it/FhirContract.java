@@ -299,6 +299,17 @@ abstract class FhirContract {
         String patientId = result.getEntry().get(0).getResponse().getLocation().split("/")[1];
         assertEquals(1, search("Observation?subject=Patient/" + patientId).getEntry().size(), "the urn:uuid reference now points at the patient");
 
+        // An update by id may carry a urn:uuid fullUrl too: references to it name the resource at its URL.
+        String id = "put-" + family.toLowerCase(java.util.Locale.ROOT);
+        String byPut = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"fullUrl\":\"urn:uuid:22222222-2222-2222-2222-222222222222\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\","
+                + "\"name\":[{\"family\":\"" + family + "\"}]},\"request\":{\"method\":\"PUT\",\"url\":\"Patient/" + id + "\"}},"
+                + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"height\"},"
+                + "\"subject\":{\"reference\":\"urn:uuid:22222222-2222-2222-2222-222222222222\"}},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+        HttpResponse<String> put = send("POST", "", byPut);
+        assertEquals(200, put.statusCode(), put.body());
+        assertEquals(1, search("Observation?subject=Patient/" + id).getEntry().size(), "the reference to the PUT's fullUrl points at Patient/" + id);
+
         String failing = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
                 + "{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "Rollback\"}]},"
                 + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs one of the browser journeys in src/test/node (Node.js, Playwright, Debian's Chromium)
  * and fails with its output unless every step passed. The npm packages are installed from the
- * lock file on first use.
+ * lock file on first use, and again when the lock file changes.
  */
 final class NodeJourney {
 
@@ -26,7 +26,8 @@ final class NodeJourney {
     /** Runs script with env, its output in target/<name>.log; asserts that it passed. */
     static void run(String script, String name, Map<String, String> env) throws IOException, InterruptedException {
         assertTrue(Files.isExecutable(CHROMIUM), "This test drives Debian's Chromium: apt-get install chromium");
-        if (!Files.isDirectory(NODE_DIR.resolve("node_modules"))) {
+        Path installed = NODE_DIR.resolve("node_modules/.package-lock.json");
+        if (!Files.exists(installed) || Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(NODE_DIR.resolve("package-lock.json"))) < 0) {
             assertEquals(0, exec(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), Path.of("target/npm-ci.log")),
                     "npm ci failed; see target/npm-ci.log");
         }

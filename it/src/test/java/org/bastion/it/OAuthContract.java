@@ -320,6 +320,10 @@ abstract class OAuthContract extends OAuthClientSupport {
         assertEquals(200, second.statusCode(), second.body());
         String refresh2 = (String) json(second).get("refresh_token");
         assertNotEquals(refresh1, refresh2);
+        // SMART App Launch 2 ("Refresh access token"): a public app need not name itself; the refresh token does.
+        HttpResponse<String> anonymous = browser.postForm(issuer() + "/token", form("grant_type", "refresh_token", "refresh_token", refresh2));
+        assertEquals(200, anonymous.statusCode(), anonymous.body());
+        refresh2 = (String) json(anonymous).get("refresh_token");
         HttpResponse<String> narrowed = refresh(browser, clientId, refresh2, "openid offline_access");
         assertEquals("openid offline_access", json(narrowed).get("scope"));
         String refresh3 = (String) json(narrowed).get("refresh_token");
@@ -526,6 +530,15 @@ abstract class OAuthContract extends OAuthClientSupport {
                 .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST").build());
         assertEquals(403, untrusted.statusCode());
         assertTrue(untrusted.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+
+        // A newly registered origin is trusted at once, and an answer that depends on the Origin says so to caches.
+        String origin = "http://127.0.0.1:" + (20000 + new java.util.Random().nextInt(40000));
+        HttpResponse<String> before = browser.get(fhirBase() + "/.well-known/smart-configuration", "Origin", origin);
+        assertTrue(before.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        assertTrue(String.join(",", before.headers().allValues("Vary")).contains("Origin"), before.headers().toString());
+        register(browser, publicApp().replace(APP_ORIGIN, origin));
+        HttpResponse<String> after = browser.get(fhirBase() + "/.well-known/smart-configuration", "Origin", origin);
+        assertEquals(origin, after.headers().firstValue("Access-Control-Allow-Origin").orElse(""), "trusted right after registration");
     }
 
     // --- users, admin API, EHR launch ------------------------------------------------------

@@ -26,13 +26,20 @@ public class PayaraMicroServer implements BeforeAllCallback, AfterAllCallback {
     private final String name;
     private final int port;
     private final boolean importTestKey;
+    private final Map<String, String> settings;
     private Process process;
     private int starts;
 
     public PayaraMicroServer(String name, int port, boolean importTestKey) {
+        this(name, port, importTestKey, Map.of());
+    }
+
+    /** settings: further BASTION_* environment variables. */
+    public PayaraMicroServer(String name, int port, boolean importTestKey, Map<String, String> settings) {
         this.name = name;
         this.port = port;
         this.importTestKey = importTestKey;
+        this.settings = settings;
     }
 
     public String baseUrl() {
@@ -76,6 +83,7 @@ public class PayaraMicroServer implements BeforeAllCallback, AfterAllCallback {
             env.put("BASTION_SIGNING_KEY_FILE", System.getProperty("test.signing.key"));
             env.put("BASTION_ADMIN_PASSWORD", "it-admin-password");
         }
+        env.putAll(settings);
         process = builder.start();
         awaitReady();
     }

@@ -43,6 +43,44 @@ abstract class PlatformContract {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void openApiDocumentDescribesEveryAdminCall() throws ParseException {
+        HttpResponse<String> response = Http.get(baseUrl() + "/openapi", "Accept", "application/json");
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, Object> document = JSONObjectUtils.parse(response.body());
+        assertEquals("Bastion admin API", ((Map<String, Object>) document.get("info")).get("title"));
+        Map<String, Object> schemes = (Map<String, Object>) ((Map<String, Object>) document.get("components")).get("securitySchemes");
+        assertEquals("bearer", ((Map<String, Object>) schemes.get("bastion")).get("scheme"));
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) (Map<String, ?>) document.get("paths");
+        for (String path : java.util.List.of("/admin/api/settings", "/admin/api/clients", "/admin/api/clients/{id}/secret", "/admin/api/clients/{id}/disable",
+                "/admin/api/users/{id}/password", "/admin/api/consents/{user}/{client}", "/admin/api/tokens/{jti}/revoke", "/admin/api/scopes",
+                "/admin/api/keys/rotate", "/admin/api/keys/{kid}/retire", "/admin/api/issuers/test", "/admin/api/initial-access-tokens/{id}",
+                "/admin/api/launches", "/admin/api/audit")) {
+            assertTrue(paths.containsKey(path), path + " is not documented: " + paths.keySet());
+        }
+        int operations = 0;
+        for (Map.Entry<String, Map<String, Object>> path : paths.entrySet()) {
+            assertTrue(path.getKey().startsWith("/admin/api/"), "only the admin API is described here: " + path.getKey());
+            for (String method : java.util.List.of("get", "put", "post", "delete")) {
+                Map<String, Object> operation = (Map<String, Object>) path.getValue().get(method);
+                if (operation == null) {
+                    continue;
+                }
+                operations++;
+                String what = method.toUpperCase() + " " + path.getKey();
+                assertTrue(operation.get("summary") instanceof String s && !s.isBlank(), what + " has no summary");
+                assertFalse(((java.util.List<?>) operation.get("tags")).isEmpty(), what + " has no tag");
+                Map<String, Object> responses = (Map<String, Object>) operation.get("responses");
+                assertTrue(responses.containsKey("401") && responses.containsKey("403"), what + " does not say how it refuses: " + responses.keySet());
+                assertTrue(responses.keySet().stream().anyMatch(code -> code.startsWith("2")), what + " has no success answer: " + responses.keySet());
+            }
+        }
+        assertEquals(34, operations, "every admin call, each once");
+        Map<String, Object> create = (Map<String, Object>) paths.get("/admin/api/clients").get("post");
+        assertEquals("#/components/responses/BadInput", ((Map<String, Object>) ((Map<String, Object>) create.get("responses")).get("400")).get("$ref"));
+    }
+
+    @Test
     void discoveryNamesTheIssuerAndItsJwks() throws ParseException {
         HttpResponse<String> response = Http.get(issuer() + "/.well-known/openid-configuration");
         assertEquals(200, response.statusCode());

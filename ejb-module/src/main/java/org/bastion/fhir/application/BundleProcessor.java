@@ -157,7 +157,16 @@ public class BundleProcessor {
         Map<String, String> ids = new HashMap<>();
         for (BundleEntryComponent entry : entries) {
             String fullUrl = entry.getFullUrl();
-            if (entry.getRequest().getMethod() != HTTPVerb.POST || fullUrl == null || !fullUrl.startsWith("urn:uuid:") || !entry.hasResource()) {
+            if (fullUrl == null || !fullUrl.startsWith("urn:uuid:") || !entry.hasResource()) {
+                continue;
+            }
+            String url = entry.getRequest().getUrl();
+            if (entry.getRequest().getMethod() == HTTPVerb.PUT && url != null && !url.contains("?")) {
+                // an update by id: references to its fullUrl name the resource at its URL
+                ids.put(fullUrl, url.startsWith("/") ? url.substring(1) : url);
+                continue;
+            }
+            if (entry.getRequest().getMethod() != HTTPVerb.POST) {
                 continue;
             }
             String type = entry.getResource().fhirType();

@@ -88,6 +88,13 @@ public class UserService {
         return id == null || id.length() > 36 ? Optional.empty() : Optional.ofNullable(em.find(BastionUser.class, id));
     }
 
+    /** The user of that name, created as given unless one exists (whatever it has become since). */
+    public BastionUser ensure(String username, char[] password, String fhirUser, Set<String> roles) {
+        return em.createQuery("select u from BastionUser u where u.username = :name", BastionUser.class)
+                .setParameter("name", username).getResultStream().findFirst()
+                .orElseGet(() -> create(username, password, fhirUser, roles, null));
+    }
+
     /** A new user; the input is checked field by field. */
     public BastionUser create(String username, char[] password, String fhirUser, Set<String> roles, String locale) {
         if (username == null || !USERNAME.matcher(username).matches()) {

@@ -61,6 +61,7 @@ public class ClientRegistry {
         String registrationToken = Secrets.random();
         client.registrationTokenHash(Secrets.hash(registrationToken));
         em.persist(client);
+        changed.fire(new ClientChanged(client.clientId()));
         return new Registered(client, secret, registrationToken);
     }
 
@@ -134,12 +135,24 @@ public class ClientRegistry {
         metadata.setTokenEndpointAuthMethod(ClientAuthenticationMethod.NONE);
         metadata.setGrantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
         metadata.applyDefaults();
-        OAuthClient console = em.find(OAuthClient.class, CONSOLE_CLIENT_ID);
-        if (console == null) {
-            em.persist(new OAuthClient(CONSOLE_CLIENT_ID, metadata, false, clock.instant()));
-        } else {
-            console.update(metadata, clock.instant());
+        ensureClient(CONSOLE_CLIENT_ID, metadata, null).update(metadata, clock.instant());
+    }
+
+    /**
+     * A client with a fixed id (the console's, the demo's), registered as given unless it exists;
+     * secret: the confidential client's, or null.
+     */
+    public OAuthClient ensureClient(String clientId, OIDCClientMetadata metadata, String secret) {
+        OAuthClient client = em.find(OAuthClient.class, clientId);
+        if (client == null) {
+            client = new OAuthClient(clientId, metadata, false, clock.instant());
+            if (secret != null) {
+                client.secretHash(Secrets.hash(secret));
+            }
+            em.persist(client);
+            changed.fire(new ClientChanged(clientId));
         }
+        return client;
     }
 
     /** The client the registration access token belongs to (RFC 7592 §3), if it is that client's. */

@@ -4,6 +4,7 @@ import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.JWTBearerGrant;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -12,7 +13,11 @@ import jakarta.ejb.Stateless;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import org.bastion.oauth.domain.OAuthClient;
+import org.bastion.oauth.domain.RefreshToken;
+import org.bastion.oauth.domain.Secrets;
 
 import java.text.ParseException;
 
@@ -23,6 +28,9 @@ public class TokenEndpoint {
     @EJB
     ClientAuthenticator authenticator;
 
+    @PersistenceContext(unitName = "bastion")
+    EntityManager em;
+
     @Inject
     @Any
     Instance<GrantHandler> handlers;
@@ -30,9 +38,15 @@ public class TokenEndpoint {
     public AccessTokenResponse token(TokenRequest request) throws OAuthException {
         GrantType grantType = request.getAuthorizationGrant().getType();
         GrantHandler handler = handler(grantType);
-        OAuthClient client = assertionOnly(request)
-                ? authenticator.registered(assertionIssuer((JWTBearerGrant) request.getAuthorizationGrant()))
-                : authenticator.authenticate(request.getClientAuthentication(), request.getClientID());
+        OAuthClient client;
+        if (assertionOnly(request)) {
+            client = authenticator.registered(assertionIssuer((JWTBearerGrant) request.getAuthorizationGrant()));
+        } else if (request.getClientAuthentication() == null && request.getClientID() == null
+                && request.getAuthorizationGrant() instanceof RefreshTokenGrant refresh) {
+            client = refreshingPublicClient(refresh);
+        } else {
+            client = authenticator.authenticate(request.getClientAuthentication(), request.getClientID());
+        }
         if (!client.metadata().getGrantTypes().contains(grantType)) {
             throw new OAuthException(OAuth2Error.UNAUTHORIZED_CLIENT, "Client " + client.clientId()
                     + " is not registered for the grant type " + grantType + "; its grant_types are " + client.metadata().getGrantTypes());
@@ -48,6 +62,23 @@ public class TokenEndpoint {
         }
         throw new OAuthException(OAuth2Error.UNSUPPORTED_GRANT_TYPE, "Grant type " + grantType + " is not supported; supported are "
                 + "authorization_code, refresh_token, client_credentials and urn:ietf:params:oauth:grant-type:jwt-bearer");
+    }
+
+    /**
+     * SMART App Launch 2 (refresh access token) and RFC 6749 §6: a public client may refresh
+     * without naming itself; the refresh token names it. A confidential client must authenticate.
+     */
+    private OAuthClient refreshingPublicClient(RefreshTokenGrant grant) throws OAuthException {
+        RefreshToken token = em.find(RefreshToken.class, Secrets.hash(grant.getRefreshToken().getValue()));
+        if (token == null) {
+            throw OAuthException.invalidGrant("Refresh token is unknown");
+        }
+        OAuthClient client = authenticator.registered(new ClientID(token.clientId()));
+        if (!client.isPublic()) {
+            throw new OAuthException(OAuth2Error.INVALID_CLIENT, "Client " + client.clientId() + " is confidential: it authenticates "
+                    + "with " + client.authMethod() + " to refresh its tokens");
+        }
+        return client;
     }
 
     /** RFC 7523 §3.1: with the jwt-bearer grant, client authentication is optional; the assertion vouches for its issuer. */

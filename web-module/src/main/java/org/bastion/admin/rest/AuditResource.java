@@ -19,11 +19,15 @@ import org.hl7.fhir.r4.model.Bundle;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The audit trail as a FHIR searchset Bundle of AuditEvent resources, newest first, filtered by
  * time range, user, client, resource, outcome and category, paged with _count and _offset.
  */
+@Tag(name = "Audit", description = "The audit trail of FHIR, token and admin requests")
 @Path("audit")
 public class AuditResource {
 
@@ -40,6 +44,9 @@ public class AuditResource {
 
     @GET
     @Produces("application/fhir+json")
+    @Operation(summary = "Search the audit trail", description = "A FHIR searchset Bundle of AuditEvent, newest first. since/until (instants), subject, client, resource (Type or Type/id), outcome (HTTP status), category (rest, token, admin); _count (1-500) and _offset page.")
+    @APIResponse(responseCode = "200", description = "A searchset Bundle of AuditEvent")
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public Response search(@QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("subject") String subject,
                            @QueryParam("client") String client, @QueryParam("resource") String resource,
                            @QueryParam("outcome") String outcome, @QueryParam("category") String category,

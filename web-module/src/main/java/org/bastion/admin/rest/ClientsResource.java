@@ -22,11 +22,18 @@ import org.bastion.oauth.rest.RegistrationResource;
 import org.bastion.platform.InvalidInputException;
 
 import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Registered clients: list and search, create (as the console registers them), read, update,
  * delete, disable and enable, and a new secret (shown once). Metadata is RFC 7591's.
  */
+@Tag(name = "Clients", description = "Registered OAuth clients (RFC 7591 metadata)")
 @Path("clients")
 public class ClientsResource {
 
@@ -35,6 +42,9 @@ public class ClientsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List and search clients", description = "q matches the client id or name; _count (1-500, default 50) and _offset page.")
+    @APIResponse(responseCode = "200", description = "A page of clients", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ClientPage")))
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public String list(@QueryParam("q") String q, @QueryParam("_count") String count, @QueryParam("_offset") String offset) {
         int size = AdminJson.number("_count", count, 50, 1, 500);
         int first = AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE);
@@ -49,6 +59,10 @@ public class ClientsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a client", description = "As dynamic registration would, but without an initial access token. A confidential client's secret is in the answer, once.")
+    @RequestBody(ref = "Client")
+    @APIResponse(responseCode = "201", ref = "Client")
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public Response create(String body) throws OAuthException {
         ClientRegistry.Registered registered = registry.register(RegistrationResource.metadata(body), false);
         JSONObject json = view(registered.client());
@@ -61,6 +75,9 @@ public class ClientsResource {
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Read a client")
+    @APIResponse(responseCode = "200", ref = "Client")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public String read(@PathParam("id") String id) {
         return view(client(id)).toJSONString();
     }
@@ -69,6 +86,11 @@ public class ClientsResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change a client's registration", description = "The whole metadata, as on create; a client changed to confidential gets a secret, shown once.")
+    @RequestBody(ref = "Client")
+    @APIResponse(responseCode = "200", ref = "Client")
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public String update(@PathParam("id") String id, String body) throws OAuthException {
         OAuthClient client = changeable(id);
         ClientRegistry.Registered updated = registry.update(client, RegistrationResource.metadata(body));
@@ -81,6 +103,10 @@ public class ClientsResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(summary = "Delete a client", description = "Its tokens stop working at once.")
+    @APIResponse(responseCode = "204", ref = "Done")
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public Response delete(@PathParam("id") String id) {
         registry.delete(changeable(id));
         return Response.noContent().build();
@@ -89,6 +115,10 @@ public class ClientsResource {
     @POST
     @Path("{id}/secret")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Make a new client secret", description = "The old secret stops working; the new one is in the answer, once.")
+    @APIResponse(responseCode = "200", description = "client_id and the new client_secret", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Client")))
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public String regenerateSecret(@PathParam("id") String id) throws OAuthException {
         String secret = registry.regenerateSecret(client(id));
         return Json.createObjectBuilder().add("client_id", id).add("client_secret", secret).build().toString();
@@ -97,6 +127,10 @@ public class ClientsResource {
     @POST
     @Path("{id}/disable")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Disable a client", description = "It gets no tokens and its tokens are refused until it is enabled again.")
+    @APIResponse(responseCode = "200", ref = "Client")
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public String disable(@PathParam("id") String id) {
         return view(registry.enable(changeable(id), false)).toJSONString();
     }
@@ -104,6 +138,9 @@ public class ClientsResource {
     @POST
     @Path("{id}/enable")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Enable a disabled client")
+    @APIResponse(responseCode = "200", ref = "Client")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public String enable(@PathParam("id") String id) {
         return view(registry.enable(client(id), true)).toJSONString();
     }

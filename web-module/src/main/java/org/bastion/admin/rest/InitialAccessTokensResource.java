@@ -18,8 +18,15 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import org.bastion.oauth.application.InitialAccessTokens;
 import org.bastion.platform.InvalidInputException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Initial access tokens for dynamic client registration (RFC 7591 §3), shown once. */
+@Tag(name = "Initial access tokens", description = "Tokens that allow dynamic client registration (RFC 7591) when registration is not open")
 @Path("initial-access-tokens")
 public class InitialAccessTokensResource {
 
@@ -32,6 +39,10 @@ public class InitialAccessTokensResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Issue an initial access token", description = "The token is in the answer, once.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "InitialAccessToken")))
+    @APIResponse(responseCode = "201", description = "The token", content = @Content(mediaType = "application/json", schema = @Schema(ref = "InitialAccessToken")))
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public Response issue(String body) {
         JsonObject json = AdminJson.object(body);
         InitialAccessTokens.Issued issued = tokens.issue((int) number(json, "uses", 1), number(json, "expires_in", 86_400),
@@ -42,6 +53,8 @@ public class InitialAccessTokensResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List usable initial access tokens")
+    @APIResponse(responseCode = "200", description = "The tokens (without their value)", content = @Content(mediaType = "application/json", schema = @Schema(ref = "InitialAccessTokens")))
     public String list() {
         jakarta.json.JsonArrayBuilder list = Json.createArrayBuilder();
         for (var token : tokens.usable()) {
@@ -54,6 +67,9 @@ public class InitialAccessTokensResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(summary = "Revoke an initial access token")
+    @APIResponse(responseCode = "204", ref = "Done")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public Response revoke(@PathParam("id") String id) {
         return tokens.revoke(id) ? Response.noContent().build() : AdminErrors.error(404, "not_found", "No initial access token " + id);
     }

@@ -23,6 +23,12 @@ import org.bastion.oauth.application.InvalidTokenException;
 import org.bastion.oauth.application.VerifiedAccessToken;
 import org.bastion.platform.InvalidInputException;
 import org.bastion.smart.application.TokenPolicies;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 
 /**
@@ -30,6 +36,7 @@ import org.bastion.smart.application.TokenPolicies;
  * register by discovery URL, list, remove; and test a pasted token — would the FHIR API accept
  * it, and if not, why.
  */
+@Tag(name = "External issuers", description = "Identity providers whose access tokens the FHIR API accepts")
 @Path("issuers")
 public class IssuersResource {
 
@@ -45,6 +52,10 @@ public class IssuersResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register an external issuer", description = "By its discovery URL: the metadata and keys are fetched and shown.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "Issuer")))
+    @APIResponse(responseCode = "201", description = "The issuer and the keys fetched", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Issuer")))
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public Response register(String body) {
         JsonObject json = AdminJson.object(body);
         ExternalIssuers.Registered registered = issuers.register(AdminJson.string(json, "discovery_url"), AdminJson.string(json, "audience"),
@@ -65,6 +76,8 @@ public class IssuersResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List external issuers")
+    @APIResponse(responseCode = "200", description = "The issuers", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Issuers")))
     public String list() {
         JsonArrayBuilder all = Json.createArrayBuilder();
         issuers.list().forEach(i -> all.add(describe(i)));
@@ -72,6 +85,10 @@ public class IssuersResource {
     }
 
     @DELETE
+    @Operation(summary = "Remove an external issuer", description = "Its tokens are refused from then on.")
+    @APIResponse(responseCode = "204", ref = "Done")
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public Response delete(@QueryParam("issuer") String issuer) {
         if (issuer == null || issuer.isBlank()) {
             throw new InvalidInputException("issuer", "is required: the issuer URL to remove, as a query parameter");
@@ -87,6 +104,10 @@ public class IssuersResource {
     @Path("test")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Would the FHIR API accept this token?", description = "Body {\"token\": \"...\"}: a token of this server or of a registered issuer; the answer says why not, or what it grants.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "TokenVerdict")))
+    @APIResponse(responseCode = "200", description = "The verdict", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TokenVerdict")))
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public String test(String body) {
         String token = AdminJson.string(AdminJson.object(body), "token");
         if (token == null || token.isBlank()) {

@@ -10,8 +10,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.bastion.oauth.application.SigningKeys;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The signing keys: which are published, which one signs, and rotation. */
+@Tag(name = "Signing keys", description = "The keys published at /oauth2/jwks")
 @Path("keys")
 public class KeysResource {
 
@@ -20,6 +26,8 @@ public class KeysResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List signing keys", description = "Which key signs, and the algorithm.")
+    @APIResponse(responseCode = "200", description = "The keys", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Keys")))
     public String list() {
         String signing = keys.signingKey().getKeyID();
         JsonArrayBuilder list = Json.createArrayBuilder();
@@ -32,6 +40,9 @@ public class KeysResource {
 
     @POST
     @Path("{kid}/retire")
+    @Operation(summary = "Retire a key", description = "Removes a key that no longer signs from the JWKS: tokens it signed are refused.")
+    @APIResponse(responseCode = "204", ref = "Done")
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public jakarta.ws.rs.core.Response retire(@jakarta.ws.rs.PathParam("kid") String kid) {
         keys.retire(kid);
         return jakarta.ws.rs.core.Response.noContent().build();
@@ -40,6 +51,8 @@ public class KeysResource {
     @POST
     @Path("rotate")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Rotate the signing key", description = "A new key signs from now on; the old one stays published until retired.")
+    @APIResponse(responseCode = "200", description = "{\"kid\": the new signing key's id}")
     public String rotate() {
         return Json.createObjectBuilder().add("kid", keys.rotate().getKeyID()).build().toString();
     }

@@ -14,11 +14,18 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import org.bastion.oauth.application.LaunchContexts;
 import org.bastion.oauth.domain.LaunchContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * EHR launch handles (SMART App Launch 2 §2.0.4): what an EHR, or the console, passes to an app
  * as launch= so that it opens on a patient (and encounter).
  */
+@Tag(name = "EHR launch", description = "Launch handles for SMART EHR launch")
 @Path("launches")
 public class LaunchesResource {
 
@@ -31,6 +38,10 @@ public class LaunchesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Make a launch handle", description = "For a patient (and encounter): pass it to an app as launch= with iss= the FHIR base URL.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "Launch")))
+    @APIResponse(responseCode = "201", description = "The handle", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Launch")))
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public Response create(String body) {
         JsonObject json = AdminJson.object(body);
         LaunchContext context = launches.create(AdminJson.string(json, "patient"), AdminJson.string(json, "encounter"),

@@ -24,12 +24,19 @@ import org.bastion.platform.SettingOverrides;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Server settings: each with its value and where it comes from (database: changed here;
  * environment; default). PUT changes those that may change at run time; the public base URL
  * is the environment's (BASTION_BASE_URL), since the issuer and every registered URL follow it.
  */
+@Tag(name = "Settings", description = "Server settings")
 @Path("settings")
 public class SettingsResource {
 
@@ -60,6 +67,8 @@ public class SettingsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Read the settings")
+    @APIResponse(responseCode = "200", ref = "Settings")
     public String read() {
         JsonObjectBuilder json = Json.createObjectBuilder();
         json.add("base_url", Json.createObjectBuilder().add("value", settings.baseUrl()).add("source", settings.source("bastion.base.url"))
@@ -75,6 +84,10 @@ public class SettingsResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change settings", description = "{field: value} for any editable settings; all are checked before any is stored.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "Settings")))
+    @APIResponse(responseCode = "200", ref = "Settings")
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public String update(String body) {
         JsonObject json = AdminJson.object(body);
         Map<Editable, String> changes = new LinkedHashMap<>();

@@ -20,8 +20,15 @@ import org.bastion.identity.domain.BastionUser;
 
 import java.net.URI;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Users who sign in at /oauth2: their password, fhirUser link, roles and locale. */
+@Tag(name = "Users", description = "People who sign in at /oauth2")
 @Path("users")
 public class UsersResource {
 
@@ -31,6 +38,10 @@ public class UsersResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a user")
+    @RequestBody(ref = "User")
+    @APIResponse(responseCode = "201", ref = "User")
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public Response create(String body) {
         JsonObject json = AdminJson.object(body);
         String password = AdminJson.string(json, "password");
@@ -41,6 +52,9 @@ public class UsersResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List and search users", description = "q matches the username; _count (1-500, default 50) and _offset page.")
+    @APIResponse(responseCode = "200", description = "The users", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Users")))
+    @APIResponse(responseCode = "400", ref = "BadInput")
     public String list(@QueryParam("q") String q, @QueryParam("_count") String count, @QueryParam("_offset") String offset) {
         JsonArrayBuilder list = Json.createArrayBuilder();
         users.list(q, AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE), AdminJson.number("_count", count, 50, 1, 500))
@@ -51,6 +65,9 @@ public class UsersResource {
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Read a user")
+    @APIResponse(responseCode = "200", ref = "User")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public String read(@PathParam("id") String id) {
         return view(user(id)).build().toString();
     }
@@ -60,6 +77,11 @@ public class UsersResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change a user", description = "fhirUser, roles, locale and enabled; a field left out keeps its value. The last enabled admin keeps the admin role.")
+    @RequestBody(ref = "User")
+    @APIResponse(responseCode = "200", ref = "User")
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public String update(@PathParam("id") String id, String body) {
         BastionUser user = user(id);
         JsonObject json = AdminJson.object(body);
@@ -73,6 +95,11 @@ public class UsersResource {
     @POST
     @Path("{id}/password")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set a user's password", description = "Body {\"password\": \"...\"}, at least 8 characters.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "User")))
+    @APIResponse(responseCode = "204", ref = "Done")
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public Response resetPassword(@PathParam("id") String id, String body) {
         user(id);
         String password = AdminJson.string(AdminJson.object(body), "password");

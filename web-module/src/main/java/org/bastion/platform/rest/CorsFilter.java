@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
+import org.bastion.oauth.application.TrustedOrigins;
 
 import java.util.Set;
 
@@ -58,13 +59,16 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         String origin = request.getHeaderString("Origin");
-        if (origin == null || response.getHeaders().containsKey("Access-Control-Allow-Origin")
-                || PAGES.contains(firstSegment(request)) || !origins.trusted(origin)) {
+        if (response.getHeaders().containsKey("Access-Control-Allow-Origin") || PAGES.contains(firstSegment(request))) {
+            return;
+        }
+        // The answer depends on the Origin whether or not it is trusted: caches must not hand one origin's answer to another.
+        response.getHeaders().add("Vary", "Origin");
+        if (origin == null || !origins.trusted(origin)) {
             return;
         }
         response.getHeaders().putSingle("Access-Control-Allow-Origin", origin);
         response.getHeaders().putSingle("Access-Control-Expose-Headers", EXPOSED);
-        response.getHeaders().add("Vary", "Origin");
     }
 
     private static String firstSegment(ContainerRequestContext request) {

@@ -1,14 +1,18 @@
-package org.bastion.platform.rest;
+package org.bastion.oauth.application;
 
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.bastion.oauth.application.ClientRegistry;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
-/** The CORS origins registered clients trust, re-read every 30 seconds (another node may register a client). */
+/**
+ * The CORS origins registered clients trust: re-read every 30 seconds (another node may register
+ * a client), and at once when a client is registered or changed on this node.
+ */
 @ApplicationScoped
 public class TrustedOrigins {
 
@@ -26,5 +30,9 @@ public class TrustedOrigins {
             loadedAt = Instant.now();
         }
         return origins.contains(origin);
+    }
+
+    void forget(@Observes(during = TransactionPhase.AFTER_SUCCESS) ClientChanged change) {
+        loadedAt = Instant.MIN;
     }
 }
