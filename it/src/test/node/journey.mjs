@@ -2,6 +2,51 @@
 // "FAIL name: reason" at once, a wait for Bastion to answer before each step, and the final
 // JSON summary line {"passed":[...],"failed":[...]} with exit code 0 only when every step passed.
 
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM || process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's Chromium, headless, quiet on the network. */
+export function launchChromium() {
+    return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A browser context that reaches loopback addresses only (and baseUrl's host): test traffic
+ * never leaves the machine. JOURNEY_DEBUG=1 logs every request.
+ */
+export async function loopbackContext(browser, baseUrl, { locale = 'en-US', viewport = { width: 900, height: 900 }, timeoutMs = 30_000 } = {}) {
+    const loopback = new Set(['localhost', '127.0.0.1', '[::1]', new URL(baseUrl).hostname]);
+    const context = await browser.newContext({ locale, viewport });
+    context.setDefaultTimeout(timeoutMs);
+    context.setDefaultNavigationTimeout(timeoutMs);
+    if (process.env.JOURNEY_DEBUG) {
+        context.on('request', (r) => console.error(`  > ${r.method()} ${r.url()}`));
+        context.on('response', (r) => console.error(`  < ${r.status()} ${r.url()} ${r.headers().location ?? ''}`));
+        context.on('requestfailed', (r) => console.error(`  ! ${r.url()} ${r.failure()?.errorText}`));
+    }
+    await context.route('**/*', async (route) => {
+        const url = new URL(route.request().url());
+        if (!['http:', 'https:'].includes(url.protocol) || loopback.has(url.hostname)) {
+            await route.continue();
+        } else {
+            await route.abort('blockedbyclient');
+        }
+    });
+    return context;
+}
+
+/** What the page shows (its selector's text, on one line), for a failure message. */
+export async function pageText(page, selector = 'main') {
+    try {
+        return (await page.locator(selector).first().innerText({ timeout: 2000 })).replace(/\s+/g, ' ').trim().slice(0, 300);
+    } catch {
+        return '(no page text)';
+    }
+}
+
 export class StepFailure extends Error {
 }
 

@@ -20,8 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import * as client from 'openid-client';
 import * as jose from 'jose';
-import { chromium } from 'playwright-core';
-import { StepFailure, check, describe, equal, journey } from './journey.mjs';
+import { StepFailure, check, describe, equal, journey, launchChromium, loopbackContext, pageText } from './journey.mjs';
 
 const BASE = (process.env.BASTION_URL || 'http://localhost:8080').replace(/\/+$/, '');
 const ISSUER = `${BASE}/oauth2`;
@@ -29,7 +28,6 @@ const FHIR_BASE = `${BASE}/fhir/r4`;
 const USERNAME = process.env.BASTION_USERNAME || 'admin';
 const PASSWORD = process.env.BASTION_PASSWORD || 'admin-pw';
 const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || './screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SERVER_WAIT_MS = Number(process.env.SERVER_WAIT_SECONDS || 180) * 1000;
 
 // The application's side: a tiny page server on a free loopback port (APP_PORT to fix it). A
@@ -45,8 +43,6 @@ const STEP_TIMEOUT_MS = 120_000;
 const PAGE_TIMEOUT_MS = 30_000;
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // openid-client refuses plain-HTTP endpoints unless told otherwise; the test server is on loopback.
 const INSECURE = new URL(ISSUER).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {};
@@ -114,39 +110,6 @@ function scopes(value) {
 // Browser helpers
 
 let browser;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', new URL(BASE).hostname]);
-
-async function newBrowserContext(locale) {
-    const context = await browser.newContext({ locale, viewport: { width: 900, height: 900 } });
-    context.setDefaultTimeout(PAGE_TIMEOUT_MS);
-    context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
-    if (process.env.JOURNEY_DEBUG) {
-        context.on('request', (r) => console.error(`  > ${r.method()} ${r.url()}`));
-        context.on('response', (r) => console.error(`  < ${r.status()} ${r.url()} ${r.headers().location ?? ''}`));
-        context.on('requestfailed', (r) => console.error(`  ! ${r.url()} ${r.failure()?.errorText}`));
-    }
-    // Only loopback traffic.
-    await context.route('**/*', async (route) => {
-        const url = new URL(route.request().url());
-        if (!['http:', 'https:'].includes(url.protocol) || LOOPBACK.has(url.hostname)) {
-            await route.continue();
-        } else {
-            await route.abort('blockedbyclient');
-        }
-    });
-    return context;
-}
-
-/** What the page says when it is an error or the sign-in page again, for a failure message. */
-async function pageText(page) {
-    try {
-        const text = await page.locator('main').first().innerText({ timeout: 2000 });
-        return text.replace(/\s+/g, ' ').trim().slice(0, 300);
-    } catch {
-        return '(no page text)';
-    }
-}
-
 /** Runs an action that should end with the browser at one of the application's URLs; returns that URL. */
 async function navigateToApp(page, prefix, action) {
     const request = page.waitForRequest((r) => r.url().startsWith(prefix) && r.isNavigationRequest(), { timeout: PAGE_TIMEOUT_MS });
@@ -277,7 +240,7 @@ async function main() {
     });
 
     await step('authorization-code-pkce', ['registration'], async () => {
-        state.context = await newBrowserContext('en-US');
+        state.context = await loopbackContext(browser, BASE);
         const page = state.page = await state.context.newPage();
         const request = await authorizationRequest(state.spa);
         await page.goto(request.url.href);
@@ -359,7 +322,7 @@ async function main() {
     });
 
     await step('japanese-pages', ['registration'], async () => {
-        const context = await newBrowserContext('en-US');
+        const context = await loopbackContext(browser, BASE);
         try {
             const page = await context.newPage();
             // The user has consented already; prompt=consent asks again, to show the page.
@@ -517,6 +480,6 @@ async function startApplication() {
 let application;
 await run(async () => {
     application = await startApplication();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     return browser;
 }, main, () => application?.close());

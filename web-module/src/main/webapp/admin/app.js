@@ -13,6 +13,7 @@ import * as issuers from './pages/issuers.js';
 import * as tokens from './pages/tokens.js';
 import * as audit from './pages/audit.js';
 import * as iat from './pages/initial-access-tokens.js';
+import * as launch from './pages/launch.js';
 
 const NAV = [
     [null, [['overview', '#/', 'nav.overview', 'M3 12l9-8 9 8M5 10v10h14V10']]],
@@ -28,6 +29,7 @@ const NAV = [
         ['iat', '#/initial-access-tokens', 'nav.iat', 'M5 11h14v9H5zM8 11V7a4 4 0 018 0v4'],
     ]],
     ['nav.group.ops', [
+        ['launch', '#/launch', 'nav.launch', 'M6 4l13 8-13 8z'],
         ['audit', '#/audit', 'nav.audit', 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3'],
         ['settings', '#/settings', 'nav.settings', 'M12 15a3 3 0 100-6 3 3 0 000 6zM19 12l2-1-2-4-2 1-2-2V4h-4v2l-2 2-2-1-2 4 2 1v0l-2 1 2 4 2-1 2 2v2h4v-2l2-2 2 1 2-4z'],
     ]],
@@ -49,6 +51,7 @@ const ROUTES = [
     [/^\/tokens$/, 'tokens', (m, q) => tokens.render(q)],
     [/^\/audit$/, 'audit', (m, q) => audit.render(q)],
     [/^\/initial-access-tokens$/, 'iat', () => iat.render()],
+    [/^\/launch$/, 'launch', () => launch.render()],
 ];
 
 const main = h('main', { class: 'content', id: 'main', 'data-test': 'content' });

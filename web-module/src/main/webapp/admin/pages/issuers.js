@@ -32,7 +32,7 @@ export async function render() {
     const fields = [
         field('discovery_url', t('issuers.discovery'), { hint: t('issuers.discovery.hint'), validate: [rules.required, rules.url] }),
         field('audience', t('issuers.audience')),
-        field('user_claim', t('issuers.userClaim'), { placeholder: 'sub' }),
+        field('user_claim', t('issuers.userClaim'), { placeholder: 'fhirUser' }),
         field('patient_claim', t('issuers.patientClaim'), { placeholder: 'patient' }),
     ];
     const registerForm = form(fields, async (v) => {

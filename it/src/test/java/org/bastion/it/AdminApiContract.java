@@ -78,7 +78,9 @@ abstract class AdminApiContract extends OAuthClientSupport {
         assertEquals("client_id", Browser.json(console).get("field"));
 
         assertEquals(204, admin("DELETE", "/clients/" + id, null).statusCode());
-        assertEquals(404, admin("GET", "/clients/" + id, null).statusCode());
+        HttpResponse<String> gone = admin("GET", "/clients/" + id, null);
+        assertEquals(404, gone.statusCode());
+        assertEquals("not_found", Browser.json(gone).get("error"), "the same code as every other admin 404");
         assertEquals(401, browser.get(fhirBase() + "/Patient?_count=1", "Authorization", "Bearer " + token).statusCode(),
                 "a deleted client's tokens stop working");
 

@@ -438,6 +438,11 @@ abstract class OAuthContract extends OAuthClientSupport {
         assertEquals(200, post.statusCode(), "system/*.rs covers the narrower system/Patient.rs: " + post.body());
         assertError(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"),
                 "Authorization", new Registered(client.id(), "wrong", null).basic()), 401, "invalid_client", "secret");
+        // No scope asked: the registered ones a client acting for itself can have (not openid, not user/).
+        Registered mixed = confidential(browser, "client_credentials", "openid user/*.rs system/Patient.rs");
+        HttpResponse<String> unasked = browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"), "Authorization", mixed.basic());
+        assertEquals(200, unasked.statusCode(), unasked.body());
+        assertEquals("system/Patient.rs", json(unasked).get("scope"));
         assertError(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials", "scope", "patient/*.rs"),
                 "Authorization", client.basic()), 400, "invalid_scope", "patient/*.rs");
         assertError(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials", "scope", "system/*.cruds"),
@@ -605,6 +610,19 @@ abstract class OAuthContract extends OAuthClientSupport {
     void ehrLaunchCarriesThePatientIntoTheTokenResponse() {
         String admin = adminToken();
         Browser browser = new Browser();
+        HttpResponse<String> missing = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"pat-42-nowhere\"}",
+                "Authorization", "Bearer " + admin);
+        assertEquals(400, missing.statusCode(), "a launch on a patient that is not there: " + missing.body());
+        assertEquals("patient", json(missing).get("field"));
+        String system = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
+        for (String[] resource : List.of(new String[] {"Patient/pat-42", "{\"resourceType\":\"Patient\",\"id\":\"pat-42\"}"},
+                new String[] {"Encounter/enc-9", "{\"resourceType\":\"Encounter\",\"id\":\"enc-9\",\"status\":\"finished\","
+                        + "\"class\":{\"code\":\"AMB\"},\"subject\":{\"reference\":\"Patient/pat-42\"}}"})) {
+            HttpResponse<String> put = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/" + resource[0]))
+                    .header("Authorization", "Bearer " + system).header("Content-Type", "application/fhir+json")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(resource[1])).build());
+            assertTrue(put.statusCode() == 200 || put.statusCode() == 201, put.body());
+        }
         HttpResponse<String> created = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"pat-42\",\"encounter\":\"enc-9\"}",
                 "Authorization", "Bearer " + admin);
         assertEquals(201, created.statusCode(), created.body());

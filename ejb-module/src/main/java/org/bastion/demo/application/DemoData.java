@@ -31,6 +31,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,10 +104,11 @@ public class DemoData {
         String patient = demoPatientId();
         users.ensure(PATIENT_USER, PATIENT_USER.toCharArray(), "Patient/" + patient, Set.of("user"));
         users.ensure(PRACTITIONER_USER, PRACTITIONER_USER.toCharArray(), "Practitioner/" + practitionerOf(patient), Set.of("user"));
-        String app = settings.baseUrl() + "/apps/patient-browser/";
-        clients.ensureClient(APP_CLIENT_ID, metadata("Patient Browser (sample SMART app)", ClientAuthenticationMethod.NONE,
-                List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN), app,
-                "openid fhirUser profile offline_access online_access launch launch/patient patient/*.rs user/*.rs"), null);
+        // the sample app's URLs follow the base URL, as the console's do
+        OIDCClientMetadata app = metadata("Patient Browser (sample SMART app)", ClientAuthenticationMethod.NONE,
+                List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN), settings.baseUrl() + "/apps/patient-browser/",
+                "openid fhirUser profile offline_access online_access launch launch/patient patient/*.rs user/*.rs");
+        clients.ensureClient(APP_CLIENT_ID, app, null).update(app, Instant.now());
         clients.ensureClient(POSTMAN_CLIENT_ID, metadata("Postman", ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS), POSTMAN_CALLBACK,
                 "openid fhirUser profile offline_access launch/patient patient/*.cruds user/*.cruds system/*.cruds"), POSTMAN_SECRET);

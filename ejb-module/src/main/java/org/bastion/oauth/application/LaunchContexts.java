@@ -29,6 +29,10 @@ public class LaunchContexts {
     public LaunchContext create(String patient, String encounter, String createdBy) {
         requireId("patient", patient, true);
         requireId("encounter", encounter, false);
+        requireStored("patient", "Patient", patient);
+        if (encounter != null) {
+            requireStored("encounter", "Encounter", encounter);
+        }
         Instant now = clock.instant();
         LaunchContext context = new LaunchContext(Secrets.random(), patient, encounter, createdBy, now, now.plus(LIFETIME));
         em.persist(context);
@@ -40,6 +44,15 @@ public class LaunchContexts {
             return Optional.empty();
         }
         return Optional.ofNullable(em.find(LaunchContext.class, handle)).filter(c -> !c.expired(clock.instant()));
+    }
+
+    /** An app launched on a patient that is not there would only fail later, less clearly. */
+    private void requireStored(String field, String type, String id) {
+        boolean stored = !em.createQuery("select r.pk from StoredResource r where r.resourceType = :type and r.resourceId = :id and r.deleted = false",
+                Long.class).setParameter("type", type).setParameter("id", id).setMaxResults(1).getResultList().isEmpty();
+        if (!stored) {
+            throw new InvalidInputException(field, "names no stored " + type + ": there is no " + type + "/" + id);
+        }
     }
 
     private static void requireId(String field, String value, boolean required) {

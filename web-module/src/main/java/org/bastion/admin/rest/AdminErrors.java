@@ -44,8 +44,8 @@ public class AdminErrors implements ExceptionMapper<InvalidInputException> {
         @Override
         public Response toResponse(Exception e) {
             if (e instanceof jakarta.ws.rs.WebApplicationException web) {
-                Response r = web.getResponse();
-                return error(r.getStatus(), "http_" + r.getStatus(), String.valueOf(e.getMessage()));
+                int status = web.getResponse().getStatus();
+                return error(status, status == 404 ? "not_found" : "http_" + status, String.valueOf(e.getMessage()));
             }
             String incident = java.util.UUID.randomUUID().toString();
             LOG.log(java.util.logging.Level.SEVERE, "Incident " + incident, e);

@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.util.MultivaluedMapUtils;
 import jakarta.ejb.EJB;
@@ -82,7 +83,11 @@ public class TokenResource {
                     : request.getClientID() != null ? request.getClientID().getValue() : null;
             record.who(null, clientId, null, remoteAddress());
             JSONObject issued = endpoint.token(request).toJSONObject();
-            audit(record.who(subject(issued), clientId, settings.issuer(), remoteAddress()).outcome(200, "issued scope " + issued.get("scope")));
+            JWTClaimsSet claims = claims(issued);
+            // a public client's refresh may name no client: the token issued does
+            String client = clientId != null || claims == null ? clientId : (String) claims.getClaim("client_id");
+            audit(record.who(claims == null ? null : claims.getSubject(), client, settings.issuer(), remoteAddress())
+                    .outcome(200, "issued scope " + issued.get("scope")));
             return OAuthResponses.ok(issued);
         } catch (OAuthException e) {
             if (record.clientId() == null) {
@@ -103,10 +108,10 @@ public class TokenResource {
         return servletRequest == null ? null : servletRequest.getRemoteAddr();
     }
 
-    /** The sub of the issued access token (Bastion's own JWT), for the audit trail. */
-    private static String subject(JSONObject issued) {
+    /** The claims of the issued access token (Bastion's own JWT), for the audit trail. */
+    private static JWTClaimsSet claims(JSONObject issued) {
         try {
-            return SignedJWT.parse((String) issued.get("access_token")).getJWTClaimsSet().getSubject();
+            return SignedJWT.parse((String) issued.get("access_token")).getJWTClaimsSet();
         } catch (java.text.ParseException | RuntimeException e) {
             return null;
         }

@@ -1,0 +1,68 @@
+package org.bastion.it;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The seeds' single-page-app journeys in headless Chromium, on WildFly with H2 started with
+ * BASTION_DEMO=true: the sample SMART app at /apps/patient-browser/ (standalone launch as the demo
+ * practitioner and as the demo patient, EHR launch from the console), and the official SMART
+ * JavaScript client (fhirclient from npm) completing a standalone launch. Screenshots go to
+ * target/screenshots/apps.
+ */
+@ExtendWith({TestSigningKey.class, ArquillianExtension.class})
+class SampleAppJourneyIT {
+
+    private static final String BASE = "http://localhost:8180";
+    private static final String SCREENSHOTS = Path.of("target/screenshots/apps").toAbsolutePath().toString();
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return Deployments.ear();
+    }
+
+    /** The demo data job runs after deployment; its last act registers the demo clients. */
+    @BeforeAll
+    static void awaitDemoData() throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
+        HttpResponse<String> token;
+        do {
+            Thread.sleep(1000);
+            token = new Browser().postForm(BASE + "/oauth2/token", Browser.form("grant_type", "client_credentials", "scope", "system/Patient.rs"),
+                    "Authorization", AdminApiContract.basic("postman", "postman-demo-secret"));
+        } while (token.statusCode() != 200 && Instant.now().isBefore(deadline));
+        assertEquals(200, token.statusCode(), "the demo data set was not ready within 4 minutes: " + token.body());
+    }
+
+    @Test
+    void practitionerAndPatientUseTheSampleAppAndTheConsoleLaunchesIt() throws IOException, InterruptedException {
+        NodeJourney.run("patient-browser-journey.mjs", "patient-browser-journey", Map.of(
+                "BASTION_URL", BASE,
+                "ADMIN_USERNAME", "admin",
+                "ADMIN_PASSWORD", OAuthClientSupport.adminPassword(),
+                "SCREENSHOTS", SCREENSHOTS));
+    }
+
+    @Test
+    void officialSmartClientCompletesAStandaloneLaunch() throws IOException, InterruptedException {
+        NodeJourney.run("fhirclient-journey.mjs", "fhirclient-journey", Map.of(
+                "BASTION_URL", BASE,
+                "ADMIN_USERNAME", "admin",
+                "ADMIN_PASSWORD", OAuthClientSupport.adminPassword(),
+                "FHIRCLIENT_APP_PORT", "8690",
+                "SCREENSHOTS", SCREENSHOTS));
+    }
+}
