@@ -30,6 +30,12 @@ class KeyPersistenceIT {
 
     @Test
     void generatedKeyAndAdminSurviveARestart() throws Exception {
+        // a first start: no data of an earlier run
+        if (Files.exists(server.dataDir())) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(server.dataDir())) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         server.start();
         String firstKid;
         Map<String, Long> firstCounts;
