@@ -25,8 +25,6 @@ const USERNAME = process.env.BASTION_USERNAME || 'admin';
 const PASSWORD = process.env.BASTION_PASSWORD || 'admin-pw';
 const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || './screenshots');
 const DISCOVERY_URL = process.env.EXTERNAL_DISCOVERY_URL || '';
-const SERVER_WAIT_MS = Number(process.env.SERVER_WAIT_SECONDS || 180) * 1000;
-const STEP_TIMEOUT_MS = 120_000;
 const PAGE_TIMEOUT_MS = 30_000;
 
 const RUN = randomBytes(3).toString('hex');
@@ -40,8 +38,6 @@ const APP_CALLBACK = 'https://app.example.org/callback';
 
 const { step, run } = journey({
     probeUrl: `${BASE}/oauth2/.well-known/openid-configuration`,
-    serverWaitMs: SERVER_WAIT_MS,
-    stepTimeoutMs: STEP_TIMEOUT_MS,
     onFailure: (name) => screenshot(`failure-${name}`),
 });
 

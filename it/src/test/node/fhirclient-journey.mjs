@@ -36,7 +36,6 @@ const USERNAME = process.env.ADMIN_USERNAME || process.env.BASTION_USERNAME || '
 const PASSWORD = process.env.ADMIN_PASSWORD || process.env.BASTION_PASSWORD || 'admin-pw';
 const SCREENSHOT_DIR = resolve(process.env.SCREENSHOTS || process.env.SCREENSHOT_DIR || './screenshots');
 const APP_PORT = Number(process.env.FHIRCLIENT_APP_PORT || 8690);
-const SERVER_WAIT_MS = Number(process.env.SERVER_WAIT_SECONDS || 180) * 1000;
 
 // The app's pages, on their own origin; the redirect URI is the page that calls ready().
 const APP_ORIGIN = `http://127.0.0.1:${APP_PORT}`;
@@ -49,7 +48,6 @@ const RUN = randomBytes(3).toString('hex');
 const GIVEN = 'Ada';
 const FAMILY = `Fhirclient-${RUN}`;
 const PATIENT_NAME = `${GIVEN} ${FAMILY}`;
-const STEP_TIMEOUT_MS = 120_000;
 const PAGE_TIMEOUT_MS = 30_000;
 
 // ---------------------------------------------------------------------------------------------
@@ -59,8 +57,6 @@ const state = { consoleErrors: [] };
 
 const { step, run } = journey({
     probeUrl: `${FHIR_BASE}/.well-known/smart-configuration`,
-    serverWaitMs: SERVER_WAIT_MS,
-    stepTimeoutMs: STEP_TIMEOUT_MS,
     onFailure: (name) => screenshot(state.page, `fhirclient-failure-${name}`),
 });
 

@@ -87,10 +87,14 @@ function withTimeout(promise, ms, what) {
 }
 
 /**
- * A journey's bookkeeping. probeUrl: a URL of Bastion that answers 200 when it is up;
+ * A journey's bookkeeping. probeUrl: a URL of Bastion that answers 200 when it is up (waited
+ * for SERVER_WAIT_SECONDS, default 180, before each step; a step may take stepTimeoutMs);
  * describeError: the journey's describe; onFailure(name): e.g. a screenshot of the failed step.
  */
-export function journey({ probeUrl, serverWaitMs, stepTimeoutMs, describeError = describe, onFailure = async () => {} }) {
+export function journey({
+    probeUrl, serverWaitMs = Number(process.env.SERVER_WAIT_SECONDS || 180) * 1000, stepTimeoutMs = 120_000,
+    describeError = describe, onFailure = async () => {},
+}) {
     const passed = [];
     const failed = [];
 

@@ -28,7 +28,6 @@ const FHIR_BASE = `${BASE}/fhir/r4`;
 const USERNAME = process.env.BASTION_USERNAME || 'admin';
 const PASSWORD = process.env.BASTION_PASSWORD || 'admin-pw';
 const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || './screenshots');
-const SERVER_WAIT_MS = Number(process.env.SERVER_WAIT_SECONDS || 180) * 1000;
 
 // The application's side: a tiny page server on a free loopback port (APP_PORT to fix it). A
 // browser route cannot stand in for it: Playwright routes only the first request of a redirect
@@ -39,7 +38,6 @@ let LOGGED_OUT;
 
 const SPA_SCOPE = 'openid fhirUser profile offline_access user/*.rs';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const STEP_TIMEOUT_MS = 120_000;
 const PAGE_TIMEOUT_MS = 30_000;
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
@@ -52,8 +50,6 @@ const INSECURE = new URL(ISSUER).protocol === 'http:' ? { execute: [client.allow
 
 const { step, run } = journey({
     probeUrl: `${ISSUER}/.well-known/openid-configuration`,
-    serverWaitMs: SERVER_WAIT_MS,
-    stepTimeoutMs: STEP_TIMEOUT_MS,
     describeError: describeOAuth,
 });
 

@@ -25,8 +25,6 @@ const FHIR_BASE = `${BASE}/fhir/r4`;
 const ADMIN_USERNAME = process.env.ADMIN_USERNAME || process.env.BASTION_USERNAME || 'admin';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || process.env.BASTION_PASSWORD || 'admin-pw';
 const SCREENSHOT_DIR = resolve(process.env.SCREENSHOTS || process.env.SCREENSHOT_DIR || './screenshots');
-const SERVER_WAIT_MS = Number(process.env.SERVER_WAIT_SECONDS || 180) * 1000;
-const STEP_TIMEOUT_MS = 120_000;
 const PAGE_TIMEOUT_MS = 30_000;
 
 // The demo users (BASTION_DEMO=true): each one's password is the username.
@@ -40,8 +38,6 @@ const BLOOD_PRESSURE = '85354-9';
 
 const { step, run } = journey({
     probeUrl: `${BASE}/oauth2/.well-known/openid-configuration`,
-    serverWaitMs: SERVER_WAIT_MS,
-    stepTimeoutMs: STEP_TIMEOUT_MS,
     onFailure: (name) => screenshot(`failure-${name}`),
 });
 
