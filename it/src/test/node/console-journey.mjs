@@ -32,6 +32,7 @@ const SCOPE_NAME = 'patient/Immunization.rs';
 const SCOPE_JA = '予防接種の記録を読む';
 const SCOPE_EN = 'Read immunization records';
 const APP_CALLBACK = 'https://app.example.org/callback';
+const APP_ORIGIN = `https://growth-${RUN}.example.org`;
 
 // ---------------------------------------------------------------------------------------------
 // Step bookkeeping
@@ -188,11 +189,23 @@ async function main() {
         check(message.length > 0, 'an invalid redirect URI gives no inline message');
         await fill('redirect_uris', APP_CALLBACK);
         check(await fieldError('redirect_uris') === '', `a valid redirect URI still shows "${await fieldError('redirect_uris')}"`);
+        await fill('bastion_cors_origins', `${APP_ORIGIN}/app`);
+        check((await fieldError('bastion_cors_origins')).length > 0, 'an origin with a path gives no inline message');
+        await fill('bastion_cors_origins', APP_ORIGIN);
+        check(await fieldError('bastion_cors_origins') === '', `a valid origin still shows "${await fieldError('bastion_cors_origins')}"`);
         await fill('scope', `openid fhirUser ${SCOPE_NAME} patient/*.rs`);
         await $('client-form-submit').click();
         await expectVisible('credentials-client-id', 'the new public client');
         state.publicId = (await $('credentials-client-id').textContent()).trim();
         check(await $('client-secret').count() === 0, 'a public client was shown a secret');
+        await $('tab-details').click();
+        check(await $('field-bastion_cors_origins').inputValue() === APP_ORIGIN, 'the client page does not show the allowed origin');
+        // The app's origin may call the FHIR API from the browser at once.
+        const preflight = await fetch(`${BASE}/fhir/r4/Patient`, {
+            method: 'OPTIONS', headers: { origin: APP_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+        });
+        check(preflight.status === 204 && preflight.headers.get('access-control-allow-origin') === APP_ORIGIN,
+            `a preflight from ${APP_ORIGIN} answered ${preflight.status} with Access-Control-Allow-Origin ${preflight.headers.get('access-control-allow-origin')}`);
         await openPage('clients', 'page-clients');
         await $('clients-search').fill(RUN);
         await page.waitForFunction((run) => [...document.querySelectorAll('[data-test="client-link"]')].length === 2

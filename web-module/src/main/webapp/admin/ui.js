@@ -135,6 +135,14 @@ export const rules = {
         }
     },
     urls: (v) => String(v || '').split(/\s+/).filter(Boolean).map(rules.url).find(Boolean) || null,
+    /** Web origins, one per line: scheme, host and port, nothing more (https://app.example.org). */
+    origins: (v) => (String(v || '').split(/\s+/).filter(Boolean).some((o) => {
+        try {
+            return new URL(o).origin !== o;
+        } catch {
+            return true;
+        }
+    }) ? t('valid.origin') : null),
     range: (min, max) => (v) => {
         if (v === '' || v === undefined) {
             return null;

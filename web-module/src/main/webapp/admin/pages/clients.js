@@ -50,6 +50,7 @@ export async function renderCreate() {
         kind: 'textarea', hint: t('clients.redirects.hint'), placeholder: 'https://app.example.org/callback',
         validate: [(v) => (kind === 'public' ? rules.required(v) : null), rules.urls],
     });
+    const origins = originsField([]);
     const scope = field('scope', t('clients.scope'), { hint: t('clients.scope.hint'), value: 'system/*.rs' });
     const kinds = h('div', { class: 'choice-group', role: 'radiogroup' }, ['confidential', 'public'].map((k) => h('label', { class: 'choice' },
         h('input', { type: 'radio', name: 'kind', value: k, checked: k === kind, 'data-test': `kind-${k}`, onchange: () => switchKind(k) }),
@@ -57,6 +58,7 @@ export async function renderCreate() {
     const switchKind = (k) => {
         kind = k;
         redirects.el.hidden = k !== 'public';
+        origins.el.hidden = k !== 'public';
         if (k === 'public' && scope.input.value === 'system/*.rs') {
             scope.input.value = 'openid fhirUser launch/patient patient/*.rs';
         } else if (k === 'confidential' && scope.input.value.startsWith('openid fhirUser')) {
@@ -64,10 +66,10 @@ export async function renderCreate() {
         }
     };
     switchKind(kind);
-    const createForm = form([name, redirects, scope], async (values) => {
+    const createForm = form([name, redirects, origins, scope], async (values) => {
         const metadata = kind === 'public'
             ? { grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none', response_types: ['code'],
-                redirect_uris: values.redirect_uris.split(/\s+/).filter(Boolean) }
+                redirect_uris: lines(values.redirect_uris), ...corsOrigins(values) }
             : { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' };
         const created = await api('POST', '/clients', { client_name: values.client_name.trim(), scope: values.scope.trim() || undefined, ...metadata });
         oneTimeSecret = created.client_secret ? { clientId: created.client_id, secret: created.client_secret } : null;
@@ -79,16 +81,34 @@ export async function renderCreate() {
         card(null, createForm));
 }
 
+function lines(text) {
+    return text.split(/\s+/).filter(Boolean);
+}
+
+function originsField(values) {
+    return field('bastion_cors_origins', t('clients.origins'), {
+        kind: 'textarea', value: values.join('\n'), hint: t('clients.origins.hint'), placeholder: 'https://app.example.org', validate: [rules.origins],
+    });
+}
+
+/** The bastion_cors_origins metadata of the form's origins, or nothing when there are none. */
+function corsOrigins(values) {
+    const origins = lines(values.bastion_cors_origins);
+    return origins.length > 0 ? { bastion_cors_origins: origins } : {};
+}
+
 function detailsTab(client, redraw) {
     const name = field('client_name', t('clients.name'), { value: client.client_name || '', validate: [rules.required] });
     const redirects = field('redirect_uris', t('clients.redirects'), {
         kind: 'textarea', value: (client.redirect_uris || []).join('\n'), hint: t('clients.redirects.hint'), validate: [rules.urls],
     });
+    const origins = originsField(client.bastion_cors_origins || []);
     const scope = field('scope', t('clients.scope'), { value: client.scope || '', hint: t('clients.scope.hint') });
-    const editForm = form([name, redirects, scope], async (values) => {
+    const editForm = form([name, redirects, origins, scope], async (values) => {
+        const { bastion_cors_origins: _, ...registered } = client;
         const updated = await api('PUT', `/clients/${encodeURIComponent(client.client_id)}`, {
-            ...client, client_name: values.client_name.trim(), scope: values.scope.trim(),
-            redirect_uris: values.redirect_uris.split(/\s+/).filter(Boolean),
+            ...registered, client_name: values.client_name.trim(), scope: values.scope.trim(),
+            redirect_uris: lines(values.redirect_uris), ...corsOrigins(values),
         });
         toast(t('common.saved'));
         redraw(updated);
