@@ -2,7 +2,7 @@
 # Loads a Synthea data set into a running Bastion as transaction bundles, then measures reads,
 # creates, a token search and a date-range search per second with wrk.
 #   benchmarks/fhir-load.sh [BASE_URL] [PATIENTS] [SECONDS]
-# Needs: wrk and curl (Debian packages), a JDK; the server started with BASTION_REGISTRATION=open.
+# Needs: wrk and curl (Debian packages), a JDK; the server started with BASTION_ADMIN_PASSWORD, the same in this environment.
 # Synthea (tools/synthea.sh: org.mitre.synthea:synthea 3.3.0 from Maven Central) runs offline (seed 42).
 set -euo pipefail
 base=${1:-http://localhost:8080}
@@ -17,8 +17,7 @@ if [ ! -d "$work/out/fhir" ]; then
   "$here/../tools/synthea.sh" "$work" "$patients" 42
 fi
 
-registration=$(curl -fsS -X POST "$base/oauth2/register" -H 'Content-Type: application/json' \
-  -d '{"client_name":"fhir benchmark","grant_types":["client_credentials"],"scope":"system/*.*"}')
+registration=$("$here/backend-client.sh" "$base" "fhir benchmark")
 field() { printf '%s' "$registration" | sed -E "s/.*\"$1\":\"([^\"]+)\".*/\\1/"; }
 token=$(curl -fsS -u "$(field client_id):$(field client_secret)" "$base/oauth2/token" \
   -d 'grant_type=client_credentials&scope=system/*.*' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')

@@ -5,14 +5,13 @@
 # Run it once with the audit trail on (default) and once with BASTION_AUDIT=false for its cost.
 #   benchmarks/security-cost.sh [BASE_URL] [SECONDS]
 # Needs: wrk and curl (Debian packages); the server started on loopback with
-#   BASTION_REGISTRATION=open BASTION_FHIR_SECURITY=off ./mvnw -Prun package
+#   BASTION_ADMIN_PASSWORD=… BASTION_FHIR_SECURITY=off ./mvnw -Prun package
 set -euo pipefail
 base=${1:-http://localhost:8080}
 seconds=${2:-20}
 here=$(cd "$(dirname "$0")" && pwd)
 
-registration=$(curl -fsS -X POST "$base/oauth2/register" -H 'Content-Type: application/json' \
-  -d '{"client_name":"security benchmark","grant_types":["client_credentials"],"scope":"system/*.*"}')
+registration=$("$here/backend-client.sh" "$base" "security benchmark")
 field() { printf '%s' "$registration" | sed -E "s/.*\"$1\":\"([^\"]+)\".*/\\1/"; }
 token() {
   curl -fsS -u "$(field client_id):$(field client_secret)" "$base/oauth2/token" -d "grant_type=client_credentials&scope=$1" \

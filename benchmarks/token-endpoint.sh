@@ -2,8 +2,8 @@
 # Throughput of the token endpoint (client_credentials, client_secret_basic, RS256-signed JWT
 # access tokens) against a running Bastion, measured with wrk (Debian package "wrk").
 #   benchmarks/token-endpoint.sh [BASE_URL] [SECONDS] [CONNECTIONS]
-# The server must allow open registration (BASTION_REGISTRATION=open) for the benchmark client:
-#   BASTION_REGISTRATION=open ./mvnw -Prun package      # in another terminal
+# The benchmark client is registered by the admin (backend-client.sh; BASTION_ADMIN_PASSWORD in both environments):
+#   BASTION_ADMIN_PASSWORD=… ./mvnw -Prun package      # in another terminal
 set -euo pipefail
 base=${1:-http://localhost:8080}
 seconds=${2:-30}
@@ -11,8 +11,7 @@ connections=${3:-16}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 
-registration=$(curl -fsS -X POST "$base/oauth2/register" -H 'Content-Type: application/json' \
-  -d '{"client_name":"token benchmark","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic","scope":"system/*.rs"}')
+registration=$("$here/backend-client.sh" "$base" "token benchmark")
 field() { printf '%s' "$registration" | sed -E "s/.*\"$1\":\"([^\"]+)\".*/\\1/"; }
 client_id=$(field client_id)
 secret=$(field client_secret)

@@ -1,7 +1,8 @@
 // End-to-end journey of an administrator through Bastion's admin console in headless Chromium:
-// sign-in through Bastion's own authorization server, then clients, users, scopes, keys,
-// external issuers, tokens, audit and initial access tokens, in English and Japanese. What the
-// console created is then used through the protocol, outside the console.
+// sign-in through Bastion's own authorization server, then clients (and the trust of a
+// self-registered one), users (their patient access, deletion), scopes, keys, external issuers,
+// tokens, audit, initial access tokens and app launches, in English and Japanese. What the console
+// created is then used through the protocol, outside the console.
 //
 //   BASTION_URL             Bastion's base URL                   (default http://localhost:8080)
 //   BASTION_USERNAME        admin who signs in                   (default admin)
@@ -17,7 +18,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { StepFailure, check, journey, launchChromium, pageText } from './journey.mjs';
+import { StepFailure, check, equal, journey, launchChromium, pageText } from './journey.mjs';
 
 const BASE = (process.env.BASTION_URL || 'http://localhost:8080').replace(/\/+$/, '');
 const CONSOLE = `${BASE}/admin/`;
@@ -123,7 +124,11 @@ async function main() {
         check((await $('brand').textContent()) === 'Bastion', 'the navigation does not show the Bastion name');
         const clients = Number(await $('stat-clients').locator('.stat-value').textContent());
         check(clients >= 1, `the overview counts ${clients} clients; the console itself is one`);
-        check(await page.evaluate(() => Boolean(sessionStorage.getItem('bastion.access_token'))), 'no access token in sessionStorage');
+        const accessToken = await page.evaluate(() => sessionStorage.getItem('bastion.access_token'));
+        check(accessToken, 'no access token in sessionStorage');
+        // The admin API accepts only tokens with the admin scope, which the console asks for.
+        const { scope } = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString());
+        check(String(scope).split(' ').includes('admin'), `the console's access token has scope "${scope}", without admin`);
         await page.waitForFunction((name) => document.querySelector('[data-test="signed-in-user"]')?.textContent === name, USERNAME)
             .catch(() => { throw new StepFailure(`the navigation does not name the signed-in user ${USERNAME}`); });
         await screenshot('console-overview');
@@ -372,6 +377,75 @@ async function main() {
         await screenshot('console-token-test');
     });
 
+    await step('client-trust', ['sign-in'], async () => {
+        // A backend service registers itself; the registration policy gives it no client_credentials.
+        const response = await fetch(`${BASE}/oauth2/register`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+                client_name: `Self-registered feed ${RUN}`, grant_types: ['client_credentials'],
+                token_endpoint_auth_method: 'client_secret_basic', scope: 'system/Patient.rs',
+            }),
+        });
+        const registered = await response.json().catch(() => ({}));
+        check(response.status === 201 && registered.client_id && registered.client_secret,
+            `the registration answered ${response.status} ${JSON.stringify(registered)}`);
+        state.selfId = registered.client_id;
+        state.selfSecret = registered.client_secret;
+        const refused = await clientCredentials(state.selfId, state.selfSecret, 'system/Patient.rs');
+        check(refused.status === 400 && refused.body.error === 'unauthorized_client',
+            `before approval a client_credentials token request answered ${refused.status} ${JSON.stringify(refused.body)}`);
+        await openPage('clients', 'page-clients');
+        await $('clients-search').fill(RUN);
+        const row = $('clients-table').locator('tbody tr', { hasText: state.selfId });
+        await row.waitFor();
+        equal((await row.locator('[data-test="client-trust"]').textContent()).trim(), 'Self-registered — not approved', 'the trust badge in the clients list');
+        await row.locator('[data-test="client-link"]').click();
+        await expectVisible('client-edit', `the page of client ${state.selfId}`);
+        await $('tab-trust').click();
+        await expectVisible('client-trust-card', 'the trust of the client');
+        equal(await $('trust-level').getAttribute('data-level'), 'unapproved', 'the trust level of a new self-registered client');
+        check((await $('trust-registered-grants').innerText()).includes('client_credentials'), 'the trust card does not show the registered grant type');
+        await screenshot('console-client-trust');
+        await $('trust-approve-registered').click();
+        await expectVisible('trust-saved', 'the saved approval');
+        equal(await $('trust-level').getAttribute('data-level'), 'approved', 'the trust level after approval');
+        equal((await $('client-trust').textContent()).trim(), 'Self-registered — approved', 'the trust badge after approval');
+        check(await $('trust-grant-client_credentials').isChecked(), 'client_credentials is not ticked as approved');
+        equal(await $('field-approved_scope').inputValue(), 'system/Patient.rs', 'the approved scope');
+        const approved = await clientCredentials(state.selfId, state.selfSecret, 'system/Patient.rs');
+        check(approved.status === 200 && approved.body.scope === 'system/Patient.rs',
+            `after approval a client_credentials token request answered ${approved.status} ${JSON.stringify(approved.body)}`);
+        state.selfToken = approved.body.access_token;
+    });
+
+    await step('resource-server', ['client-trust'], async () => {
+        // Any other client's token will do: the console's own.
+        const consoleToken = await page.evaluate(() => sessionStorage.getItem('bastion.access_token'));
+        const before = await introspect(state.selfId, state.selfSecret, consoleToken);
+        check(before.body.active !== true, `before it is a resource server the client introspects the console's token: ${before.status} ${JSON.stringify(before.body)}`);
+        await openClient(state.selfId);
+        await $('tab-trust').click();
+        await expectVisible('client-trust-card', 'the trust of the client');
+        check(!(await $('trust-resource-server').isChecked()), 'a self-registered client is a resource server from the start');
+        await fill('approved_scope', 'system/Patient.rs "x"');
+        check((await fieldError('approved_scope')).length > 0, 'a quote in the approved scope gives no inline message');
+        await fill('approved_scope', 'system/Patient.rs');
+        await fill('jwt_bearer_subjects', 'role:');
+        check((await fieldError('jwt_bearer_subjects')).length > 0, 'the JWT bearer subject "role:" gives no inline message');
+        await fill('jwt_bearer_subjects', '');
+        await $('trust-resource-server').check();
+        await $('trust-form-submit').click();
+        await expectVisible('trust-saved', 'the saved trust');
+        await page.reload();
+        await expectVisible('client-trust-card', 'the trust of the client after a reload');
+        check(await $('trust-resource-server').isChecked(), 'after a reload the client is no resource server');
+        equal(await $('trust-level').getAttribute('data-level'), 'approved', 'the trust level after saving the form');
+        await screenshot('console-client-resource-server');
+        const after = await introspect(state.selfId, state.selfSecret, consoleToken);
+        check(after.status === 200 && after.body.active === true, `the resource server introspects the console's token: ${after.status} ${JSON.stringify(after.body)}`);
+    });
+
     await step('reset-password', ['user', 'public-client'], async () => {
         await openUser(state.username);
         state.password = `New-${RUN}-password`;
@@ -379,6 +453,9 @@ async function main() {
         check((await fieldError('password')).includes('8'), 'a short new password gives no inline message');
         await fill('password', state.password);
         await $('password-form-submit').click();
+        await expectVisible('confirm-dialog', 'the confirmation of the password reset');
+        check((await $('confirm-dialog').innerText()).includes('sessions and tokens'), 'the confirmation does not say the sessions and tokens end');
+        await confirmDialog();
         await expectVisible('toast', 'the "password changed" notice');
         // The user signs in with the new password and consents to the public client.
         state.userContext = await browser.newContext({ locale: 'en-US' });
@@ -410,6 +487,49 @@ async function main() {
         check(new URL(user.url()).pathname.startsWith('/oauth2/consent'), `after withdrawal the user is not asked again: ${user.url()}`);
         check(await Promise.race([app, new Promise((r) => setTimeout(() => r(null), 500))]) === null, 'after withdrawal the user went straight to the app');
         await state.userContext.close();
+    });
+
+    await step('user-reach', ['client-trust'], async () => {
+        state.patientId = await somePatientId();
+        await openPage('users', 'page-users');
+        await $('new-user').click();
+        await expectVisible('user-form', 'the new user form');
+        state.reachUsername = `doctor.${RUN}`;
+        state.reachPassword = `Pw-${RUN}-doctor`;
+        await fill('username', state.reachUsername);
+        await fill('password', state.reachPassword);
+        await fill('fhirUser', `Practitioner/d-${RUN}`);
+        await $('user-form-submit').click();
+        await expectVisible('user-reach', 'the patient access of the new user');
+        equal(await $('user-reach-value').getAttribute('data-reach'), 'nothing', 'the reach of a practitioner granted no patients');
+        check(!(await $('reach-all-patients').isChecked()), 'a new user reaches all patients');
+        await fill('patients', `${state.patientId} not/an-id`);
+        check((await fieldError('patients')).includes('not/an-id'), `a wrong patient id shows "${await fieldError('patients')}"`);
+        await fill('patients', state.patientId);
+        check(await fieldError('patients') === '', `a patient id still shows "${await fieldError('patients')}"`);
+        await $('reach-form-submit').click();
+        await page.waitForFunction(() => document.querySelector('[data-test="user-reach-value"]')?.getAttribute('data-reach') === 'listed-patients')
+            .catch(async () => { throw new StepFailure(`after granting Patient/${state.patientId} the reach is ${await $('user-reach-value').getAttribute('data-reach')}`); });
+        await page.reload();
+        await expectVisible('user-reach', 'the patient access after a reload');
+        equal(await $('field-patients').inputValue(), state.patientId, 'the granted patients after a reload');
+        check((await $('user-reach-patients').innerText()).includes(`Patient/${state.patientId}`), 'the granted patient is not listed after a reload');
+        equal(await $('user-reach-value').getAttribute('data-reach'), 'listed-patients', 'the reach after a reload');
+        check((await $('user-reach-value').innerText()).includes('Listed patients'), `the reach reads "${await $('user-reach-value').innerText()}"`);
+        await screenshot('console-user-reach');
+    });
+
+    await step('delete-user', ['user-reach'], async () => {
+        check(await passwordSignIn(state.reachUsername, state.reachPassword) !== 401, `${state.reachUsername} cannot sign in before deletion`);
+        await openUser(state.reachUsername);
+        await $('user-delete').click();
+        await expectVisible('confirm-dialog', 'the confirmation of the deletion');
+        check((await $('confirm-dialog').innerText()).includes('sessions and tokens'), 'the confirmation does not say the sessions and tokens end');
+        await confirmDialog();
+        await expectVisible('page-users', 'the users list after the deletion');
+        await $('users-search').fill(state.reachUsername);
+        await expectVisible('users-table-empty', `the users list without ${state.reachUsername}`);
+        equal(await passwordSignIn(state.reachUsername, state.reachPassword), 401, 'the status of signing in as the deleted user');
     });
 
     await step('audit', ['sign-in'], async () => {
@@ -444,14 +564,38 @@ async function main() {
         await fill('uses', '0');
         check((await fieldError('uses')).length > 0, 'zero uses gives no inline message');
         await fill('uses', '5');
+        await fill('approved_scope', 'system/Patient.rs\\');
+        check((await fieldError('approved_scope')).length > 0, 'a backslash in the approved scope gives no inline message');
+        await fill('approved_scope', 'system/Patient.rs');
+        await $('iat-grant-client_credentials').check();
         await $('iat-form-submit').click();
         await expectVisible('iat-token', 'the issued initial access token');
         await expectVisible('iat-table', 'the list of initial access tokens');
         const token = (await $('iat-token').textContent()).trim();
         check(token.length >= 16, `the initial access token is "${token}"`);
         const rows = await $('iat-table').locator('tbody tr').allInnerTexts();
-        check(rows.some((r) => r.includes('5')), `the list shows ${JSON.stringify(rows)}`);
+        check(rows.some((r) => r.includes('5') && r.includes('client_credentials') && r.includes('system/Patient.rs')), `the list shows ${JSON.stringify(rows)}`);
         await screenshot('console-initial-access-tokens');
+    });
+
+    await step('launch-bound', ['client-trust'], async () => {
+        await openPage('launch', 'page-launch');
+        check((await page.locator('.lead').innerText()).includes('5 minutes'), 'the launch page does not say how long a handle lives');
+        equal(await $('field-client_id').inputValue(), 'patient-browser', 'the default app of a launch');
+        equal(await $('field-username').inputValue(), '', 'the default user of a launch');
+        await fill('client_id', '');
+        check((await fieldError('client_id')).length > 0, 'an emptied client id gives no inline message');
+        await fill('client_id', 'patient-browser');
+        await fill('username', 'not a username');
+        check((await fieldError('username')).length > 0, 'a username with spaces gives no inline message');
+        await fill('username', USERNAME);
+        await fill('patient', await somePatientId());
+        await $('launch-form-submit').click();
+        await expectVisible('launch-url', 'the launch URL');
+        equal((await $('launch-client').textContent()).trim(), 'patient-browser', 'the app of the launch');
+        equal((await $('launch-user').textContent()).trim(), USERNAME, 'the user of the launch');
+        check(new URL((await $('launch-url').textContent()).trim()).searchParams.get('launch')?.length > 0, 'the launch URL has no handle');
+        await screenshot('console-launch');
     });
 
     await step('japanese', ['sign-in'], async () => {
@@ -535,14 +679,72 @@ async function openUser(username) {
     await expectVisible('password-form', `the page of user ${username}`);
 }
 
+/** client_secret_basic (RFC 6749 §2.3.1). */
+function basic(id, secret) {
+    return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
 async function clientCredentials(id, secret, scope) {
-    const basic = Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
     const response = await fetch(`${BASE}/oauth2/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { authorization: basic(id, secret), 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
     });
     return { status: response.status, body: await response.json().catch(() => ({})) };
+}
+
+/** Token introspection (RFC 7662) by a confidential client. */
+async function introspect(id, secret, token) {
+    const response = await fetch(`${BASE}/oauth2/introspect`, {
+        method: 'POST',
+        headers: { authorization: basic(id, secret), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }),
+    });
+    return { status: response.status, body: await response.json().catch(() => ({})) };
+}
+
+/**
+ * The id of a Patient of the demo data set, found with the approved self-registered client's
+ * system/Patient.rs token; the data set may still be loading, so this waits a while for one.
+ */
+async function somePatientId() {
+    if (state.patientId) {
+        return state.patientId;
+    }
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+        const response = await fetch(`${BASE}/fhir/r4/Patient?_count=1`, { headers: { authorization: `Bearer ${state.selfToken}`, accept: 'application/fhir+json' } });
+        const bundle = await response.json().catch(() => ({}));
+        check(response.ok, `searching Patients answered ${response.status} ${JSON.stringify(bundle).slice(0, 300)}`);
+        const id = bundle.entry?.[0]?.resource?.id;
+        if (id) {
+            state.patientId = id;
+            return id;
+        }
+        check(Date.now() < deadline, 'no Patient on the server to grant');
+        await new Promise((r) => setTimeout(r, 2000));
+    }
+}
+
+/**
+ * Signs in on Bastion's sign-in page in a fresh browser, as the console would have a user do;
+ * returns the HTTP status of the sign-in form's answer (401 when the sign-in is refused).
+ */
+async function passwordSignIn(username, password) {
+    const context = await browser.newContext({ locale: 'en-US' });
+    try {
+        const other = await context.newPage();
+        await other.goto(CONSOLE);
+        await other.waitForURL((u) => u.pathname.startsWith('/oauth2/login'), { waitUntil: 'load' });
+        await other.fill('input[name=username]', username);
+        await other.fill('input[name=password]', password);
+        const posted = other.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname.startsWith('/oauth2/login'));
+        await other.click('button[type=submit]');
+        const response = await (await posted).response();
+        return response ? response.status() : 0;
+    } finally {
+        await context.close();
+    }
 }
 
 /**

@@ -10,6 +10,8 @@
 //   ADMIN_PASSWORD       that user's password                              (default admin-pw; or BASTION_PASSWORD)
 //   SCREENSHOTS          where page screenshots go                         (default ./screenshots; or SCREENSHOT_DIR)
 //   CHROMIUM             the Chromium executable                           (default /usr/bin/chromium; or CHROMIUM_PATH)
+//   ADMIN_TOKEN          an admin's access token (the console client's, with the admin scope),
+//                        to approve client_credentials for the self-registered backend client
 //   FHIRCLIENT_APP_PORT  loopback port of the app's pages                  (default 8690)
 //   SERVER_WAIT_SECONDS  how long to wait for Bastion                      (default 180)
 //   JOURNEY_DEBUG        when set, every browser request and response goes to stderr
@@ -36,6 +38,7 @@ const USERNAME = process.env.ADMIN_USERNAME || process.env.BASTION_USERNAME || '
 const PASSWORD = process.env.ADMIN_PASSWORD || process.env.BASTION_PASSWORD || 'admin-pw';
 const SCREENSHOT_DIR = resolve(process.env.SCREENSHOTS || process.env.SCREENSHOT_DIR || './screenshots');
 const APP_PORT = Number(process.env.FHIRCLIENT_APP_PORT || 8690);
+const ADMIN_TOKEN = process.env.ADMIN_TOKEN;
 
 // The app's pages, on their own origin; the redirect URI is the page that calls ready().
 const APP_ORIGIN = `http://127.0.0.1:${APP_PORT}`;
@@ -104,6 +107,16 @@ async function register(metadata) {
 
 async function registrationHeaders() {
     return state.initialAccessToken ? { authorization: `Bearer ${state.initialAccessToken}` } : {};
+}
+
+/** An admin's approval through the admin API, of what a self-registered client may not do on its own; fields left out keep their value. */
+async function approve(clientId, trust) {
+    check(ADMIN_TOKEN, `ADMIN_TOKEN is not set; an admin must approve client ${clientId} for ${JSON.stringify(trust)}`);
+    const answer = await call(`${BASE}/admin/api/clients/${encodeURIComponent(clientId)}/trust`, {
+        method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, json: trust,
+    });
+    check(answer.status === 200, `approving client ${clientId} for ${JSON.stringify(trust)} answered ${answer.status}: ${answer.text}`);
+    return answer.body;
 }
 
 /** Signs the admin in to the console (its own browser session) and issues an initial access token for two registrations. */
@@ -261,9 +274,16 @@ async function main() {
         });
         check(typeof backend.client_secret === 'string', 'the confidential client was issued no client_secret');
         const basic = Buffer.from(`${encodeURIComponent(backend.client_id)}:${encodeURIComponent(backend.client_secret)}`).toString('base64');
-        const token = await call(`${ISSUER}/token`, {
+        const requestToken = () => call(`${ISSUER}/token`, {
             method: 'POST', headers: { authorization: `Basic ${basic}` }, form: { grant_type: 'client_credentials', scope: BACKEND_SCOPE },
         });
+        // A client that registered itself may not use client_credentials (nor system/ scopes) until an
+        // admin approves it; otherwise anyone could register a backend service with system-wide access.
+        const refused = await requestToken();
+        check(refused.status === 400 && refused.body?.error === 'unauthorized_client',
+            `client_credentials before an admin's approval answered ${refused.status} ${refused.text}, expected 400 unauthorized_client`);
+        await approve(backend.client_id, { approved_grant_types: ['client_credentials'], approved_scope: BACKEND_SCOPE });
+        const token = await requestToken();
         equal(token.status, 200, `client_credentials token status (body ${token.text})`);
         check(typeof token.body.access_token === 'string', `no access token: ${token.text}`);
         state.systemToken = token.body.access_token;

@@ -6,6 +6,8 @@
 //   BASTION_USERNAME  user who signs in                (default admin)
 //   BASTION_PASSWORD  that user's password             (default admin-pw)
 //   SCREENSHOT_DIR    where page screenshots go        (default ./screenshots)
+//   ADMIN_TOKEN       an admin's access token (the console client's, with the admin scope), to
+//                     approve what the self-registered clients may not do on their own
 //   CHROMIUM_PATH     the Chromium executable          (default /usr/bin/chromium)
 //   SERVER_WAIT_SECONDS  how long to wait for Bastion  (default 180)
 //   APP_PORT          loopback port of the application's redirect URIs (default: a free one)
@@ -28,6 +30,7 @@ const FHIR_BASE = `${BASE}/fhir/r4`;
 const USERNAME = process.env.BASTION_USERNAME || 'admin';
 const PASSWORD = process.env.BASTION_PASSWORD || 'admin-pw';
 const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR || './screenshots');
+const ADMIN_TOKEN = process.env.ADMIN_TOKEN;
 
 // The application's side: a tiny page server on a free loopback port (APP_PORT to fix it). A
 // browser route cannot stand in for it: Playwright routes only the first request of a redirect
@@ -88,6 +91,25 @@ async function expectOAuthError(promise, code, what) {
         throw new StepFailure(`${what} failed, but not with the OAuth error ${code}: ${describeOAuth(error)}`);
     }
     throw new StepFailure(`${what} succeeded, expected the OAuth error ${code}`);
+}
+
+/**
+ * An admin's approval through the admin API. A client that registered itself may use only the code
+ * flow and refresh, with user-facing scopes, and introspect only its own tokens; client_credentials,
+ * the JWT bearer grant, system/ scopes, acting for a user and introspecting others' tokens all wait
+ * for an admin. Fields left out of `trust` keep their value.
+ */
+async function approve(clientId, trust) {
+    check(ADMIN_TOKEN, `ADMIN_TOKEN is not set; an admin must approve client ${clientId} for ${JSON.stringify(trust)}`);
+    const response = await fetch(`${BASE}/admin/api/clients/${encodeURIComponent(clientId)}/trust`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(trust),
+        signal: AbortSignal.timeout(PAGE_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    check(response.status === 200, `approving client ${clientId} for ${JSON.stringify(trust)} answered ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text);
 }
 
 function decodeJwt(token, what) {
@@ -351,6 +373,12 @@ async function main() {
         }, client.ClientSecretBasic(), INSECURE);
         const clientId = confidential.clientMetadata().client_id;
         check(typeof confidential.clientMetadata().client_secret === 'string', 'the confidential client was issued no client_secret');
+        // Registering for client_credentials is not being allowed to use it: until an admin approves, the
+        // grant is refused, or anyone could register a backend service with system-wide access.
+        await expectOAuthError(client.clientCredentialsGrant(confidential, { scope: 'system/*.rs' }), 'unauthorized_client',
+            'client_credentials by a self-registered client before an admin approved it');
+        // resource_server: below, it introspects a user's token issued to another client.
+        await approve(clientId, { approved_grant_types: ['client_credentials'], approved_scope: 'system/*.rs', resource_server: true });
 
         const own = await client.clientCredentialsGrant(confidential, { scope: 'system/*.rs' });
         const active = await client.tokenIntrospection(confidential, own.access_token);
@@ -389,6 +417,8 @@ async function main() {
         }, client.PrivateKeyJwt({ key: privateKey, kid: jwk.kid }), INSECURE);
         const clientId = backend.clientMetadata().client_id;
         check(backend.clientMetadata().client_secret === undefined, 'a private_key_jwt client was issued a client_secret');
+        // A self-registered client gets client_credentials and system/ scopes only from an admin.
+        await approve(clientId, { approved_grant_types: ['client_credentials'], approved_scope: 'system/*.rs' });
         const tokens = await client.clientCredentialsGrant(backend, { scope: 'system/*.rs' });
         check(scopes(tokens.scope).includes('system/*.rs'), `token response scope is ${JSON.stringify(tokens.scope)}`);
         const access = await verifyAccessToken(tokens.access_token, 'access token');
@@ -410,7 +440,8 @@ async function main() {
             scope: 'user/*.rs',
         }, client.PrivateKeyJwt({ key: privateKey, kid: jwk.kid }), INSECURE);
         const clientId = service.clientMetadata().client_id;
-        const assertion = await new jose.SignJWT({})
+        // An assertion is single-use (by its jti), so each request signs a fresh one.
+        const signAssertion = () => new jose.SignJWT({})
             .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'JWT' })
             .setIssuer(clientId)
             .setSubject(USERNAME)
@@ -419,6 +450,15 @@ async function main() {
             .setExpirationTime('4m')
             .setJti(randomUUID())
             .sign(privateKey);
+        // Approved in two parts: until the grant type is approved any assertion is refused with
+        // unauthorized_client, which would hide the check that follows.
+        await approve(clientId, { approved_grant_types: [JWT_BEARER] });
+        // The grant alone lets the client assert only itself: a client that could name any user as sub
+        // could act as anyone, so a user needs the admin's jwt_bearer_subjects as well.
+        await expectOAuthError(client.genericGrantRequest(service, JWT_BEARER, { assertion: await signAssertion(), scope: 'user/*.rs' }),
+            'invalid_grant', `an assertion with sub ${USERNAME} before an admin let the client act for that user`);
+        await approve(clientId, { jwt_bearer_subjects: [USERNAME] });
+        const assertion = await signAssertion();
         const tokens = await client.genericGrantRequest(service, JWT_BEARER, { assertion, scope: 'user/*.rs' });
         const access = await verifyAccessToken(tokens.access_token, 'access token');
         equal(access.client_id, clientId, 'access token client_id');

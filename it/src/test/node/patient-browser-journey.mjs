@@ -334,6 +334,9 @@ async function main() {
         check((await $console('error-patient').textContent()).trim().length > 0, 'an emptied patient id gives no inline message');
         await patientField.fill(state.patient.id);
         check((await $console('error-patient').textContent()).trim() === '', 'a patient id still shows a message');
+        // the handle is for the app and for the practitioner who will open it, nobody else
+        equal(await $console('field-client_id').inputValue(), 'patient-browser', 'the default app of the launch');
+        await $console('field-username').fill(PRACTITIONER);
         equal(await $console('field-app').inputValue(), '/apps/patient-browser/launch.html', 'the default app launch URL');
         await $console('launch-form-submit').click();
         await expectVisible($console('launch-url'), 'the launch URL');

@@ -42,8 +42,9 @@ export async function signIn() {
     sessionStorage.setItem(KEY.state, state);
     sessionStorage.setItem(KEY.route, window.location.hash || '#/');
     const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+    // The admin API accepts only tokens of the console's client that carry the admin scope.
     const params = new URLSearchParams({
-        response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, scope: 'openid',
+        response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, scope: 'openid admin',
         state, code_challenge: challenge, code_challenge_method: 'S256',
     });
     if (lang() === 'ja') {

@@ -46,8 +46,8 @@ export function button(label, onclick, { kind = 'secondary', test, type = 'butto
     return h('button', { class: `btn btn-${kind}`, type, onclick, 'data-test': test, disabled }, label);
 }
 
-export function badge(text, tone) {
-    return h('span', { class: `badge badge-${tone}` }, text);
+export function badge(text, tone, test) {
+    return h('span', { class: `badge badge-${tone}`, 'data-test': test }, text);
 }
 
 export function enabledBadge(enabled) {
@@ -152,7 +152,19 @@ export const rules = {
     },
     minLength: (min) => (v) => (v && String(v).length < min ? t('valid.min', { min }) : null),
     pattern: (re, key) => (v) => (v && !re.test(String(v).trim()) ? t(key) : null),
+    /** Scope tokens separated by spaces (RFC 6749 §3.3): printable ASCII without quotes or backslashes. */
+    scopes: (v) => (words(v).some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s)) ? t('valid.scopes') : null),
 };
+
+/** The words of a text field, separated by white space. */
+export function words(value) {
+    return String(value || '').split(/\s+/).filter(Boolean);
+}
+
+/** The entries of a text field, separated by white space or commas. */
+export function entries(value) {
+    return String(value || '').split(/[\s,]+/).filter(Boolean);
+}
 
 /**
  * A labelled input with an inline message. kind: text, password, number, textarea, select,
@@ -203,6 +215,33 @@ export function field(name, label, { kind = 'text', value = '', hint, validate =
         state.touched = true;
         f.check();
     });
+    return f;
+}
+
+/**
+ * A group of checkboxes that is one field of a form: its value is the values of the ticked boxes,
+ * in the order of options ([value, label]). Each box's data-test is `${test}-${value}`.
+ */
+export function checkboxes(name, label, options, { value = [], hint, test = `field-${name}` } = {}) {
+    const ticked = new Set(value || []);
+    const boxes = options.map(([v]) => h('input', { type: 'checkbox', name, value: v, checked: ticked.has(v), 'data-test': `${test}-${v}` }));
+    const message = h('div', { class: 'field-error', 'data-test': `error-${name}`, 'aria-live': 'polite' });
+    const wrapper = h('div', { class: 'field', role: 'group', 'aria-label': label },
+        h('div', { class: 'label' }, label),
+        h('div', { class: 'check-list' }, options.map(([v, l], i) => h('label', { title: v }, boxes[i], ' ', l))),
+        hint ? h('div', { class: 'hint' }, hint) : null, message);
+    const f = {
+        name, el: wrapper, input: boxes[0],
+        value: () => boxes.filter((b) => b.checked).map((b) => b.value),
+        setError(text) {
+            message.textContent = text || '';
+            wrapper.classList.toggle('invalid', Boolean(text));
+        },
+        check() {
+            f.setError(null);
+            return true;
+        },
+    };
     return f;
 }
 

@@ -1,20 +1,57 @@
 // Clients: search and page through them, create a backend service or a SMART app, and manage
-// one client's details and credentials.
+// one client's details, credentials and trust (what an admin approved beyond its registration).
 
 import { api } from '../api.js';
 import { t, when } from '../i18n.js';
 import {
     attempt, onTyping, badge, button, card, code, confirmAction, enabledBadge, field, form, h, notice, pageHeader, pager, rules,
-    secretBox, table, toast,
+    checkboxes, entries, secretBox, table, toast, words,
 } from '../ui.js';
 
 const PAGE_SIZE = 10;
+
+/** Grant types an admin may approve for a self-registered client, beyond the registration policy. */
+export const GRANT_TYPES = ['client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'authorization_code', 'refresh_token'];
+
+/** A JWT bearer subject: a username, or role:<name> for every user with that role. */
+const SUBJECT = /^(?:role:[a-z0-9_-]+|[A-Za-z0-9._@-]{1,255})$/;
+
+/** The client's own registration metadata; trust is changed only through /trust. */
+const TRUST_FIELDS = ['trust', 'approved_grant_types', 'approved_scope', 'jwt_bearer_subjects', 'resource_server'];
 
 // A freshly issued secret, kept in memory only until the credentials tab has shown it once.
 let oneTimeSecret = null;
 
 export function typeBadge(client) {
     return client.client_type === 'public' ? badge(t('clients.public'), 'info') : badge(t('clients.confidential'), 'accent');
+}
+
+/** [value, label] of the grant types an admin may approve, for checkboxes(). */
+export function grantOptions() {
+    return GRANT_TYPES.map((g) => [g, t(`grant.${g.replace(/^.*:/, '')}`)]);
+}
+
+/**
+ * admin (created by an admin), approved (self-registered, an admin approved more than the
+ * registration policy) or unapproved (self-registered, the policy only).
+ */
+export function trustLevel(client) {
+    if (client.trust !== 'self-registered') {
+        return 'admin';
+    }
+    return (client.approved_grant_types || []).length > 0 || String(client.approved_scope || '').trim() !== '' ? 'approved' : 'unapproved';
+}
+
+const TRUST_TONE = { admin: 'success', approved: 'info', unapproved: 'warning' };
+
+export function trustBadge(client) {
+    const level = trustLevel(client);
+    return badge(t(`clients.trust.${level}`), TRUST_TONE[level], 'client-trust');
+}
+
+function subjectsRule(v) {
+    const wrong = entries(v).find((s) => !SUBJECT.test(s));
+    return wrong ? t('valid.subject', { value: wrong }) : null;
 }
 
 export async function renderList() {
@@ -29,7 +66,7 @@ export async function renderList() {
                 [t('clients.name'), (c) => h('a', { href: `#/clients/${encodeURIComponent(c.client_id)}`, class: 'strong', 'data-test': 'client-link' }, c.client_name || c.client_id)],
                 [t('clients.id'), (c) => code(c.client_id)],
                 [t('clients.type'), typeBadge],
-                [t('clients.registration'), (c) => t(`clients.${c.registration}`)],
+                [t('clients.trust'), trustBadge],
                 [t('common.status'), (c) => enabledBadge(c.enabled)],
                 [t('common.created'), (c) => when(c.created_at)],
             ], page.clients, 'clients-table'),
@@ -105,7 +142,7 @@ function detailsTab(client, redraw) {
     const origins = originsField(client.bastion_cors_origins || []);
     const scope = field('scope', t('clients.scope'), { value: client.scope || '', hint: t('clients.scope.hint') });
     const editForm = form([name, redirects, origins, scope], async (values) => {
-        const { bastion_cors_origins: _, ...registered } = client;
+        const registered = Object.fromEntries(Object.entries(client).filter(([k]) => k !== 'bastion_cors_origins' && !TRUST_FIELDS.includes(k)));
         const updated = await api('PUT', `/clients/${encodeURIComponent(client.client_id)}`, {
             ...registered, client_name: values.client_name.trim(), scope: values.scope.trim(),
             redirect_uris: lines(values.redirect_uris), ...corsOrigins(values),
@@ -147,10 +184,64 @@ function credentialsTab(client, redraw) {
     return card(t('clients.tab.credentials'), parts);
 }
 
+/** What an admin decided about the client; message: shown after a save, on the redrawn page. */
+function trustTab(client, redraw, message) {
+    const path = `/clients/${encodeURIComponent(client.client_id)}/trust`;
+    const selfRegistered = client.trust === 'self-registered';
+    const save = async (body) => {
+        const updated = await api('PUT', path, body);
+        toast(t('common.saved'));
+        redraw(updated, t('clients.trust.saved'));
+    };
+    const grants = checkboxes('approved_grant_types', t('clients.trust.grants'), grantOptions(), {
+        value: client.approved_grant_types || [], hint: t('clients.trust.grants.hint'), test: 'trust-grant',
+    });
+    const scope = field('approved_scope', t('clients.trust.scope'), {
+        value: client.approved_scope || '', hint: t('clients.trust.scope.hint'), placeholder: 'system/Patient.rs', validate: [rules.scopes],
+    });
+    const subjects = field('jwt_bearer_subjects', t('clients.trust.subjects'), {
+        value: (client.jwt_bearer_subjects || []).join(' '), hint: t('clients.trust.subjects.hint'), placeholder: 'nurse.smith role:clinician',
+        validate: [subjectsRule],
+    });
+    const resourceServer = field('resource_server', t('clients.trust.resourceServer'), {
+        kind: 'checkbox', value: client.resource_server, hint: t('clients.trust.resourceServer.hint'), test: 'trust-resource-server',
+    });
+    // Approval beyond the registration policy means something only for a self-registered client.
+    const trustForm = form(selfRegistered ? [grants, scope, subjects, resourceServer] : [subjects, resourceServer], (v) => save({
+        ...(selfRegistered ? { approved_grant_types: v.approved_grant_types, approved_scope: words(v.approved_scope).join(' ') } : {}),
+        jwt_bearer_subjects: entries(v.jwt_bearer_subjects), resource_server: v.resource_server,
+    }), { test: 'trust-form' });
+    const level = trustLevel(client);
+    const parts = [
+        message ? notice(message, 'success', 'trust-saved') : null,
+        h('dl', { class: 'facts' },
+            h('dt', {}, t('clients.trust.level')),
+            h('dd', { 'data-test': 'trust-level', 'data-level': level }, badge(t(`clients.trust.${level}`), TRUST_TONE[level])),
+            selfRegistered ? [
+                h('dt', {}, t('clients.trust.registeredGrants')),
+                h('dd', { 'data-test': 'trust-registered-grants' }, (client.grant_types || []).map((g) => badge(g, 'muted'))),
+                h('dt', {}, t('clients.trust.registeredScope')),
+                h('dd', { 'data-test': 'trust-registered-scope' }, words(client.scope).map((s) => badge(s, 'muted'))),
+            ] : null),
+        notice(t(selfRegistered ? 'clients.trust.policy' : 'clients.trust.adminCreated'), 'info', 'trust-policy'),
+    ];
+    if (selfRegistered) {
+        parts.push(h('div', { class: 'form-actions' }, button(t('clients.trust.approveRegistered'), () => attempt(() => save({
+            approved_grant_types: client.grant_types || [], approved_scope: words(client.scope).join(' '),
+        })), { kind: 'primary', test: 'trust-approve-registered' })));
+    }
+    parts.push(h('h3', { class: 'subhead' }, t('clients.trust.decisions')), h('div', { class: 'form-grid' }, trustForm));
+    const el = card(t('clients.tab.trust'), parts);
+    el.setAttribute('data-test', 'client-trust-card');
+    return el;
+}
+
+const TABS = { details: detailsTab, credentials: credentialsTab, trust: trustTab };
+
 export async function renderDetail(id, tab) {
     const root = h('div', { class: 'page', 'data-test': 'page-client-detail' });
     const path = `/clients/${encodeURIComponent(id)}`;
-    const draw = (client) => {
+    const draw = (client, message) => {
         const toggle = client.enabled
             ? button(t('common.disable'), () => attempt(async () => draw(await api('POST', `${path}/disable`))), { test: 'client-disable' })
             : button(t('common.enable'), () => attempt(async () => draw(await api('POST', `${path}/enable`))), { test: 'client-enable' });
@@ -161,13 +252,14 @@ export async function renderDetail(id, tab) {
                 window.location.hash = '#/clients';
             }
         }), { kind: 'danger', test: 'client-delete' });
-        const tabs = h('nav', { class: 'tabs' }, ['details', 'credentials'].map((name) => h('a', {
+        const tabs = h('nav', { class: 'tabs' }, Object.keys(TABS).map((name) => h('a', {
             class: `tab${name === tab ? ' active' : ''}`, href: `#/clients/${encodeURIComponent(id)}/${name}`, 'data-test': `tab-${name}`,
         }, t(`clients.tab.${name}`))));
         root.replaceChildren(
-            pageHeader(client.client_name || client.client_id, null, h('span', { class: 'header-badges' }, typeBadge(client), enabledBadge(client.enabled)), toggle, remove),
+            pageHeader(client.client_name || client.client_id, null,
+                h('span', { class: 'header-badges' }, typeBadge(client), trustBadge(client), enabledBadge(client.enabled)), toggle, remove),
             tabs,
-            tab === 'credentials' ? credentialsTab(client, draw) : detailsTab(client, draw));
+            TABS[tab](client, draw, message));
     };
     draw(await api('GET', path));
     return root;

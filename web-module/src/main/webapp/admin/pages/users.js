@@ -1,15 +1,19 @@
-// Users: list and search, create, edit the profile, reset the password, disable, and withdraw
-// the consents a user gave to clients.
+// Users: list and search, create, edit the profile and the patients a user may reach, reset the
+// password, disable, delete, and withdraw the consents a user gave to clients.
 
 import { api } from '../api.js';
 import { t, when } from '../i18n.js';
 import {
-    attempt, onTyping, badge, button, card, code, confirmAction, enabledBadge, field, form, h, pageHeader, pager, rules, table, toast,
+    attempt, onTyping, badge, button, card, code, confirmAction, enabledBadge, entries, field, form, h, pageHeader, pager, rules, table,
+    toast,
 } from '../ui.js';
 
 const PAGE_SIZE = 20;
 const FHIR_USER = /^(Patient|Practitioner|PractitionerRole|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/;
 const ROLE = /^[a-z0-9_-]+$/;
+/** FHIR R4 id (datatypes.html#id), as the server checks it. */
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const REACH_TONE = { 'own-record': 'info', 'linked-patients': 'info', 'all-patients': 'accent', 'listed-patients': 'info', nothing: 'muted' };
 
 function rolesRule(v) {
     return String(v || '').split(',').map((r) => r.trim()).filter(Boolean).find((r) => !ROLE.test(r)) ? t('valid.role') : null;
@@ -17,6 +21,15 @@ function rolesRule(v) {
 
 function roles(value) {
     return String(value || '').split(',').map((r) => r.trim()).filter(Boolean);
+}
+
+function reachBadge(reach) {
+    return reach ? badge(t(`users.reach.${reach}`), REACH_TONE[reach] || 'muted') : '—';
+}
+
+function patientsRule(v) {
+    const wrong = entries(v).find((id) => !FHIR_ID.test(id));
+    return wrong ? t('valid.fhirIds', { value: wrong }) : null;
 }
 
 function localeOptions() {
@@ -35,6 +48,7 @@ export async function renderList() {
                 [t('users.username'), (u) => h('a', { href: `#/users/${encodeURIComponent(u.id)}`, class: 'strong', 'data-test': 'user-link' }, u.username)],
                 [t('users.fhirUser'), (u) => (u.fhirUser ? code(u.fhirUser) : '—')],
                 [t('users.roles'), (u) => (u.roles || []).map((r) => badge(r, r === 'admin' ? 'accent' : 'muted'))],
+                [t('users.reach'), (u) => reachBadge(u.reach)],
                 [t('users.locale'), (u) => u.locale || '—'],
                 [t('common.status'), (u) => enabledBadge(u.enabled)],
                 [t('common.created'), (u) => when(u.created_at)],
@@ -91,6 +105,33 @@ async function consentsCard(user) {
     return card(t('users.consents'), body);
 }
 
+/** Which patients the user reaches, and the patients an admin grants besides their fhirUser. */
+function reachCard(user, path, redraw) {
+    const allPatients = field('all_patients', t('users.reach.all'), {
+        kind: 'checkbox', value: user.all_patients, hint: t('users.reach.all.hint'), test: 'reach-all-patients',
+    });
+    const patients = field('patients', t('users.reach.patients'), {
+        value: (user.patients || []).join(' '), hint: t('users.reach.patients.hint'), placeholder: '123 456', validate: [patientsRule],
+    });
+    const reachForm = form([allPatients, patients], async (v) => {
+        const updated = await api('PUT', path, { all_patients: v.all_patients, patients: entries(v.patients) });
+        toast(t('common.saved'));
+        await redraw(updated);
+    }, { test: 'reach-form' });
+    const reach = user.reach || 'nothing';
+    const el = card(t('users.reach'),
+        h('dl', { class: 'facts' },
+            h('dt', {}, t('users.reach.now')),
+            h('dd', { 'data-test': 'user-reach-value', 'data-reach': reach }, reachBadge(reach),
+                h('div', { class: 'hint' }, t(`users.reach.${reach}.hint`))),
+            h('dt', {}, t('users.reach.listed')),
+            h('dd', { 'data-test': 'user-reach-patients' }, (user.patients || []).length > 0 ? user.patients.map((p) => code(`Patient/${p}`)) : '—')),
+        h('h3', { class: 'subhead' }, t('users.reach.grant')),
+        reachForm);
+    el.setAttribute('data-test', 'user-reach');
+    return el;
+}
+
 export async function renderDetail(id) {
     const root = h('div', { class: 'page', 'data-test': 'page-user-detail' });
     const path = `/users/${encodeURIComponent(id)}`;
@@ -102,22 +143,45 @@ export async function renderDetail(id) {
             field('enabled', t('common.enabled'), { kind: 'checkbox', value: user.enabled }),
         ];
         const profileForm = form(profile, async (v) => {
+            // Disabling or taking a role away ends the user's sessions and tokens at once.
+            const removed = (user.roles || []).filter((r) => !roles(v.roles).includes(r));
+            if (user.enabled && !v.enabled && !(await confirmAction(t('users.disable.confirm', { name: user.username }), t('common.disable')))) {
+                return;
+            }
+            if (v.enabled && removed.length > 0
+                && !(await confirmAction(t('users.roles.confirm', { name: user.username, roles: removed.join(', ') }), t('common.save')))) {
+                return;
+            }
             const updated = await api('PUT', path, { fhirUser: v.fhirUser.trim() || null, roles: roles(v.roles), locale: v.locale || null, enabled: v.enabled });
             toast(t('common.saved'));
             await draw(updated);
         }, { test: 'user-edit' });
         const password = field('password', t('users.newPassword'), { kind: 'password', autocomplete: 'new-password', validate: [rules.required, rules.minLength(8)] });
         const passwordForm = form([password], async (v) => {
+            if (!(await confirmAction(t('users.reset.confirm', { name: user.username }), t('users.reset')))) {
+                return;
+            }
             await api('POST', `${path}/password`, { password: v.password });
             password.input.value = '';
             toast(t('users.passwordChanged'));
         }, { submitLabel: t('users.reset'), test: 'password-form' });
         const toggle = button(user.enabled ? t('common.disable') : t('common.enable'), () => attempt(async () => {
+            if (user.enabled && !(await confirmAction(t('users.disable.confirm', { name: user.username }), t('common.disable')))) {
+                return;
+            }
             await draw(await api('PUT', path, { fhirUser: user.fhirUser ?? null, roles: user.roles || [], locale: user.locale ?? null, enabled: !user.enabled }));
         }), { test: user.enabled ? 'user-disable' : 'user-enable' });
+        const remove = button(t('users.delete'), () => attempt(async () => {
+            if (await confirmAction(t('users.delete.confirm', { name: user.username }), t('users.delete'))) {
+                await api('DELETE', path);
+                toast(t('users.deleted', { name: user.username }));
+                window.location.hash = '#/users';
+            }
+        }), { kind: 'danger', test: 'user-delete' });
         root.replaceChildren(
-            pageHeader(user.username, user.fhirUser || null, h('span', { class: 'header-badges' }, enabledBadge(user.enabled)), toggle),
+            pageHeader(user.username, user.fhirUser || null, h('span', { class: 'header-badges' }, enabledBadge(user.enabled)), toggle, remove),
             h('div', { class: 'grid-2' }, card(t('users.edit.title'), profileForm), card(t('users.reset'), passwordForm)),
+            reachCard(user, path, draw),
             await consentsCard(user));
     };
     await draw(await api('GET', path));

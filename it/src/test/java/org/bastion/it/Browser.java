@@ -76,6 +76,17 @@ final class Browser {
         return send(request.build());
     }
 
+    /** A FHIR interaction with a bearer token (a raw | in the path sent as %7C), a JSON body when there is one. */
+    HttpResponse<String> fhir(String fhirBase, String token, String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create(fhirBase + path.replace("|", "%7C")))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/fhir+json");
+        }
+        return send(request.build());
+    }
+
     HttpResponse<String> send(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

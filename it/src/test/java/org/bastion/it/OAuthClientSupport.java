@@ -93,18 +93,44 @@ abstract class OAuthClientSupport {
         return json(response);
     }
 
+    /** A confidential client that registered itself, then approved by an admin for what it registered. */
     Registered confidential(Browser browser, String grantTypes, String scope) {
+        Registered client = selfRegisteredConfidential(browser, grantTypes, scope);
+        trust(client.id(), "{\"approved_grant_types\":[\"" + grantTypes + "\"],\"approved_scope\":\"" + scope + "\"}");
+        return client;
+    }
+
+    /** A confidential client that registered itself, as any app may: untrusted until an admin approves more. */
+    Registered selfRegisteredConfidential(Browser browser, String grantTypes, String scope) {
         JSONObject registered = register(browser, "{\"client_name\":\"IT service\",\"grant_types\":[\"" + grantTypes
                 + "\"],\"token_endpoint_auth_method\":\"client_secret_basic\",\"scope\":\"" + scope + "\"}");
         return new Registered((String) registered.get("client_id"), (String) registered.get("client_secret"),
                 (String) registered.get("registration_access_token"));
     }
 
+    /** A client an admin made a resource server: it may introspect other clients' tokens. */
+    Registered resourceServer(Browser browser) {
+        Registered client = confidential(browser, "client_credentials", "system/*.rs");
+        trust(client.id(), "{\"resource_server\":true}");
+        return client;
+    }
+
+    /** An admin's decision about a client (PUT /admin/api/clients/{id}/trust). */
+    void trust(String clientId, String decision) {
+        HttpResponse<String> trusted = new Browser().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl()
+                        + "/admin/api/clients/" + clientId + "/trust")).header("Authorization", "Bearer " + adminToken())
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(decision)).build());
+        assertEquals(200, trusted.statusCode(), trusted.body());
+    }
+
+    /** A private_key_jwt client that registered itself, approved by an admin for the grant type and system/*.rs user/*.rs. */
     Registered keyClient(Browser browser, ECKey key, String grantType) {
         JSONObject registered = register(browser, "{\"client_name\":\"IT backend\",\"grant_types\":[\"" + grantType
                 + "\"],\"token_endpoint_auth_method\":\"private_key_jwt\",\"scope\":\"system/*.rs user/*.rs\",\"jwks\":{\"keys\":["
                 + key.toPublicJWK().toJSONString() + "]}}");
-        return new Registered((String) registered.get("client_id"), null, null);
+        String id = (String) registered.get("client_id");
+        trust(id, "{\"approved_grant_types\":[\"" + grantType + "\"],\"approved_scope\":\"system/*.rs\"}");
+        return new Registered(id, null, null);
     }
 
     static boolean registrationOpen() {
@@ -125,31 +151,74 @@ abstract class OAuthClientSupport {
 
     /** An access token of the bootstrap admin, through the code flow of the console's built-in client. */
     String adminToken() {
-        return userToken("admin", adminPassword());
+        return adminToken(baseUrl());
+    }
+
+    private static final Map<String, String> ADMIN_TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The bootstrap admin's token for a server: reused while the admin API still takes it (a key
+     * retired or a server restarted by another test ends it), else a new one.
+     */
+    static String adminToken(String baseUrl) {
+        String cached = ADMIN_TOKENS.get(baseUrl);
+        if (cached != null && new Browser().get(baseUrl + "/admin/api/settings", "Authorization", "Bearer " + cached).statusCode() == 200) {
+            return cached;
+        }
+        String fresh = userToken(baseUrl, "admin", adminPassword());
+        ADMIN_TOKENS.put(baseUrl, fresh);
+        return fresh;
     }
 
     String userToken(String username, String password) {
+        return userToken(baseUrl(), username, password);
+    }
+
+    /** A user's token of the console's client, with the admin scope (which only an admin's token may use). */
+    static String userToken(String baseUrl, String username, String password) {
         Browser browser = new Browser();
-        String console = baseUrl() + "/admin/";
+        String issuer = baseUrl + "/oauth2";
+        String console = baseUrl + "/admin/";
         Pkce pkce = new Pkce();
-        String loginUrl = location(browser.get(issuer() + "/authorize?response_type=code&client_id=bastion-console&redirect_uri="
-                + enc(console) + "&scope=openid&state=c&code_challenge=" + pkce.challenge + "&code_challenge_method=S256"));
+        String loginUrl = location(browser.get(issuer + "/authorize?response_type=code&client_id=bastion-console&redirect_uri="
+                + enc(console) + "&scope=" + enc("openid admin") + "&state=c&code_challenge=" + pkce.challenge + "&code_challenge_method=S256"));
         HttpResponse<String> login = browser.get(loginUrl);
         Map<String, List<String>> form = Browser.hiddenFields(login.body());
         form.put("username", List.of(username));
         form.put("password", List.of(password));
-        String next = location(browser.postForm(issuer() + "/login", form));
-        if (next.startsWith(issuer() + "/consent")) {
+        String next = location(browser.postForm(issuer + "/login", form));
+        if (next.startsWith(issuer + "/consent")) {
             Map<String, List<String>> consent = Browser.hiddenFields(browser.get(next).body());
             consent.put("decision", List.of("approve"));
-            consent.put("scope", List.of("openid"));
-            next = location(browser.postForm(issuer() + "/consent", consent));
+            consent.put("scope", List.of("openid", "admin"));
+            next = location(browser.postForm(issuer + "/consent", consent));
         }
         assertTrue(next.startsWith(console + "?"), next);
-        HttpResponse<String> tokens = browser.postForm(issuer() + "/token", form("grant_type", "authorization_code",
+        HttpResponse<String> tokens = browser.postForm(issuer + "/token", form("grant_type", "authorization_code",
                 "code", queryParam(next, "code"), "redirect_uri", console, "client_id", "bastion-console", "code_verifier", pkce.verifier));
         assertEquals(200, tokens.statusCode(), tokens.body());
         return (String) json(tokens).get("access_token");
+    }
+
+    /** The id of an admin-created confidential client with system/*.* (a backend service), made once per server. */
+    static String systemClient(String baseUrl) {
+        return SYSTEM_CLIENTS.computeIfAbsent(baseUrl, base -> {
+            HttpResponse<String> created = new Browser().postJson(base + "/admin/api/clients", "{\"client_name\":\"IT system\","
+                    + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\",\"scope\":\"system/*.* patient/*.* user/*.*\"}",
+                    "Authorization", "Bearer " + adminToken(base));
+            assertEquals(201, created.statusCode(), created.body());
+            return (String) json(created).get("client_id");
+        });
+    }
+
+    private static final Map<String, String> SYSTEM_CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Creates a user (admin API): their id. */
+    String createUserWithId(String adminToken, String username, String body) {
+        HttpResponse<String> created = new Browser().postJson(baseUrl() + "/admin/api/users", "{\"username\":\"" + username
+                + "\",\"password\":\"correct horse battery\"" + body + "}", "Authorization", "Bearer " + adminToken);
+        assertEquals(201, created.statusCode(), created.body());
+        return (String) json(created).get("id");
     }
 
     void createUser(String adminToken, String username, String fhirUser, String roles) {

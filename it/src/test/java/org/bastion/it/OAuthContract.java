@@ -281,7 +281,7 @@ abstract class OAuthContract extends OAuthClientSupport {
     void replayedCodeRevokesTokensIssuedWithIt() {
         Browser browser = new Browser();
         String clientId = (String) register(browser, publicApp()).get("client_id");
-        Registered resourceServer = confidential(browser, "client_credentials", "system/*.rs");
+        Registered resourceServer = resourceServer(browser);
         Pkce pkce = new Pkce();
         String code = signInAndConsent(browser, clientId, pkce, "openid offline_access", List.of("openid", "offline_access"));
         JSONObject tokens = json(exchange(browser, clientId, code, pkce.verifier));
@@ -336,7 +336,7 @@ abstract class OAuthContract extends OAuthClientSupport {
     void revokingARefreshTokenEndsItsGrant() {
         Browser browser = new Browser();
         String clientId = (String) register(browser, publicApp()).get("client_id");
-        Registered resourceServer = confidential(browser, "client_credentials", "system/*.rs");
+        Registered resourceServer = resourceServer(browser);
         Pkce pkce = new Pkce();
         JSONObject tokens = json(exchange(browser, clientId,
                 signInAndConsent(browser, clientId, pkce, "openid offline_access", List.of("openid", "offline_access")), pkce.verifier));
@@ -477,10 +477,14 @@ abstract class OAuthContract extends OAuthClientSupport {
     }
 
     @Test
-    void jwtBearerGrantActsForTheUserNamedInTheAssertion() throws JOSEException, ParseException {
+    void jwtBearerGrantActsForAUserOnlyWhenAnAdminSaidSo() throws JOSEException, ParseException {
         Browser browser = new Browser();
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
         Registered client = keyClient(browser, key, "urn:ietf:params:oauth:grant-type:jwt-bearer");
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "assertion", assertion(key, client.id(), "admin", issuer() + "/token", UUID.randomUUID().toString()), "scope", "user/*.rs")),
+                400, "invalid_grant", "no admin allowed this client to act for that user");
+        trust(client.id(), "{\"jwt_bearer_subjects\":[\"admin\"]}");
         String assertion = assertion(key, client.id(), "admin", issuer() + "/token", UUID.randomUUID().toString());
         HttpResponse<String> ok = browser.postForm(issuer() + "/token", form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
                 "assertion", assertion, "scope", "user/*.rs"));
@@ -488,11 +492,12 @@ abstract class OAuthContract extends OAuthClientSupport {
         JWTClaimsSet claims = SignedJWT.parse((String) json(ok).get("access_token")).getJWTClaimsSet();
         assertNotEquals(client.id(), claims.getSubject(), "the token is the user's");
         assertEquals(client.id(), claims.getStringClaim("client_id"));
+        assertNull(claims.getClaim("auth_time"), "no user authenticated: no auth_time");
         assertError(browser.postForm(issuer() + "/token", form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
                 "assertion", assertion)), 400, "invalid_grant", "already used");
         String nobody = assertion(key, client.id(), "nobody-" + UUID.randomUUID(), issuer() + "/token", UUID.randomUUID().toString());
         assertError(browser.postForm(issuer() + "/token", form("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                "assertion", nobody)), 400, "invalid_grant", "neither the client_id nor an enabled user");
+                "assertion", nobody)), 400, "invalid_grant", "no admin allowed this client to act for that user");
     }
 
     @Test
@@ -501,7 +506,7 @@ abstract class OAuthContract extends OAuthClientSupport {
         String publicId = (String) register(browser, publicApp()).get("client_id");
         assertError(browser.postForm(issuer() + "/introspect", form("token", "x", "client_id", publicId)), 400, "invalid_client", "public");
         assertError(browser.postForm(issuer() + "/introspect", form("token", "x")), 400, "invalid_client", "");
-        Registered resourceServer = confidential(browser, "client_credentials", "system/*.rs");
+        Registered resourceServer = resourceServer(browser);
         assertEquals(false, introspect(browser, resourceServer, "eyJhbGciOiJSUzI1NiJ9.e30.AAAA").get("active"));
     }
 
@@ -623,11 +628,11 @@ abstract class OAuthContract extends OAuthClientSupport {
                     .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(resource[1])).build());
             assertTrue(put.statusCode() == 200 || put.statusCode() == 201, put.body());
         }
-        HttpResponse<String> created = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"pat-42\",\"encounter\":\"enc-9\"}",
-                "Authorization", "Bearer " + admin);
+        String clientId = (String) register(browser, publicApp()).get("client_id");
+        HttpResponse<String> created = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"pat-42\",\"encounter\":\"enc-9\","
+                + "\"client_id\":\"" + clientId + "\"}", "Authorization", "Bearer " + admin);
         assertEquals(201, created.statusCode(), created.body());
         String launch = (String) json(created).get("launch");
-        String clientId = (String) register(browser, publicApp()).get("client_id");
         Pkce pkce = new Pkce();
         HttpResponse<String> consent = signIn(browser, clientId, pkce, "launch openid patient/*.rs", "&launch=" + enc(launch));
         Map<String, List<String>> form = Browser.hiddenFields(consent.body());
@@ -638,6 +643,8 @@ abstract class OAuthContract extends OAuthClientSupport {
         assertEquals("enc-9", tokens.get("encounter"));
         assertEquals(issuer() + "/smart-style.json", tokens.get("smart_style_url"));
         assertEquals(200, browser.get((String) tokens.get("smart_style_url")).statusCode());
+        String again = location(browser.get(authorizeUrl(clientId, new Pkce(), "launch openid", "s", "&launch=" + enc(launch))));
+        assertEquals("invalid_request", queryParam(again, "error"), "a launch handle is good once: " + again);
         String unknown = location(browser.get(authorizeUrl(clientId, new Pkce(), "launch openid", "s", "&launch=no-such-launch")));
         assertEquals("invalid_request", queryParam(unknown, "error"));
         HttpResponse<String> badPatient = browser.postJson(baseUrl() + "/admin/api/launches", "{\"patient\":\"../etc\"}",
@@ -671,6 +678,7 @@ abstract class OAuthContract extends OAuthClientSupport {
         JSONObject registered = register(browser, "{\"client_name\":\"short-lived\",\"grant_types\":[\"client_credentials\"],"
                 + "\"scope\":\"system/*.rs\",\"bastion_access_token_lifetime\":120}");
         Registered client = new Registered((String) registered.get("client_id"), (String) registered.get("client_secret"), null);
+        trust(client.id(), "{\"approved_grant_types\":[\"client_credentials\"],\"approved_scope\":\"system/*.rs\"}");
         JSONObject token = json(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"), "Authorization", client.basic()));
         assertEquals(120L, ((Number) token.get("expires_in")).longValue());
         HttpResponse<String> invalid = postRegistration(browser, "{\"grant_types\":[\"client_credentials\"],\"bastion_access_token_lifetime\":5}");
@@ -691,9 +699,12 @@ abstract class OAuthContract extends OAuthClientSupport {
         assertEquals(201, created.statusCode(), created.body());
         String patientId = (String) json(created).get("id");
 
+        // a clinician an admin granted this one patient: the picker offers only what they reach
+        String clinician = "picker-" + UUID.randomUUID();
+        createUserWithId(adminToken(), clinician, ",\"fhirUser\":\"Practitioner/p-" + family + "\",\"patients\":[\"" + patientId + "\"]");
         String clientId = (String) register(browser, publicApp()).get("client_id");
         Pkce pkce = new Pkce();
-        HttpResponse<String> consent = signIn(browser, clientId, pkce, "openid launch/patient patient/*.rs", "");
+        HttpResponse<String> consent = signIn(browser, clientId, pkce, "openid launch/patient patient/*.rs", "", clinician, "correct horse battery");
         String request = Browser.hiddenFields(consent.body()).get("request").get(0);
         HttpResponse<String> searched = browser.get(issuer() + "/consent?request=" + enc(request) + "&patient_q=" + enc(family.toLowerCase()));
         assertTrue(searched.body().contains("value=\"" + patientId + "\""), "the picker lists the matching patient: " + searched.body());

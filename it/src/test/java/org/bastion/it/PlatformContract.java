@@ -75,7 +75,7 @@ abstract class PlatformContract {
                 assertTrue(responses.keySet().stream().anyMatch(code -> code.startsWith("2")), what + " has no success answer: " + responses.keySet());
             }
         }
-        assertEquals(34, operations, "every admin call, each once");
+        assertEquals(36, operations, "every admin call, each once");
         Map<String, Object> create = (Map<String, Object>) paths.get("/admin/api/clients").get("post");
         assertEquals("#/components/responses/BadInput", ((Map<String, Object>) ((Map<String, Object>) create.get("responses")).get("400")).get("$ref"));
     }

@@ -62,6 +62,8 @@ class SampleAppJourneyIT {
                 "BASTION_URL", BASE,
                 "ADMIN_USERNAME", "admin",
                 "ADMIN_PASSWORD", OAuthClientSupport.adminPassword(),
+                // The journey's self-registered backend client needs an admin's approval for client_credentials.
+                "ADMIN_TOKEN", OAuthClientSupport.adminToken(BASE),
                 "FHIRCLIENT_APP_PORT", "8690",
                 "SCREENSHOTS", SCREENSHOTS));
     }

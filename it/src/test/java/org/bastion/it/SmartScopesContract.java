@@ -64,13 +64,7 @@ abstract class SmartScopesContract {
     }
 
     HttpResponse<String> send(String token, String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fhirBase() + path.replace("|", "%7C")))
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/fhir+json");
-        }
-        return browser.send(request.build());
+        return browser.fhir(fhirBase(), token, method, path, body);
     }
 
     HttpResponse<String> put(String path, String body) {
@@ -150,15 +144,18 @@ abstract class SmartScopesContract {
         assertEquals(Set.of("Patient/" + a, "Observation/" + aLab, "Observation/" + aVital),
                 ids(bundle(send(token, "GET", "/Patient/" + a + "/$everything", null))));
         assertEquals(404, send(token, "GET", "/Patient/" + b + "/$everything", null).statusCode());
-        assertEquals(Set.of(), ids(bundle(send(token, "GET", "/Patient/" + b + "/Observation", null))));
+        HttpResponse<String> otherCompartment = send(token, "GET", "/Patient/" + b + "/Observation", null);
+        HttpResponse<String> noCompartment = send(token, "GET", "/Patient/no-such-" + b + "/Observation", null);
+        assertEquals(404, otherCompartment.statusCode(), "another patient's compartment is not there for this token: " + otherCompartment.body());
+        assertEquals(noCompartment.body().replace("no-such-", ""), otherCompartment.body(), "and reads exactly like one that does not exist");
         Set<String> history = ids(bundle(send(token, "GET", "/Observation/_history?_count=500", null)));
         assertTrue(history.contains("Observation/" + aLab), history.toString());
         assertFalse(history.contains("Observation/" + bLab), "history shows only what the token may read: " + history);
         Set<String> everyType = ids(bundle(send(token, "GET", "/_history?_count=500", null)));
         assertFalse(everyType.contains("Patient/" + b) || everyType.contains("Observation/" + bLab), everyType.toString());
 
-        // a Practitioner is in no patient's compartment: patient/ scopes do not confine it
-        assertEquals(200, send(token, "GET", "/Practitioner/" + practitioner, null).statusCode());
+        // a Practitioner references no patient: a patient/ token cannot tell it is theirs, so it is out of reach
+        assertEquals(404, send(token, "GET", "/Practitioner/" + practitioner, null).statusCode());
         assertForbidden(send(token, "POST", "/Observation", observation("x", a, "laboratory").replace("\"id\":\"x\",", "")), "patient/Observation.c");
         Bundle batch = bundle(send(token, "POST", "", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + a + "\"}},{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + b + "\"}}]}"));
@@ -203,14 +200,31 @@ abstract class SmartScopesContract {
         assertEquals(200, send(system(), "GET", "/Observation/" + bLab, null).statusCode(), "B's observation survived");
     }
 
+    /** A user made by the admin API with the given extra JSON fields: their id. */
+    String user(String fields) {
+        HttpResponse<String> created = browser.postJson(baseUrl() + "/admin/api/users", "{\"username\":\"scopes-" + UUID.randomUUID()
+                + "\",\"password\":\"correct horse battery\"" + fields + "}", "Authorization", "Bearer " + OAuthClientSupport.adminToken(baseUrl()));
+        assertEquals(201, created.statusCode(), created.body());
+        return (String) Browser.json(created).get("id");
+    }
+
+    /** A token of an admin-created client for a user (as a SMART app would hold one), with the given scopes. */
+    String userToken(String userId, String scope) {
+        return Tokens.sign(Tokens.claims(baseUrl()).subject(userId).claim("scope", scope).build(),
+                TestSigningKey.get());
+    }
+
     @Test
-    void userScopesActAsTheFhirUser() {
-        String asPatient = token("user/*.read", null, fhirBase() + "/Patient/" + a);
+    void userScopesReachWhatTheUserReaches() {
+        String asPatient = userToken(user(",\"fhirUser\":\"Patient/" + a + "\""), "user/*.read");
         assertEquals(Set.of("Patient/" + a), ids(bundle(send(asPatient, "GET", "/Patient?_id=" + a + "," + b, null))));
         assertEquals(404, send(asPatient, "GET", "/Observation/" + bLab, null).statusCode());
-        String asPractitioner = token("user/*.read", null, "Practitioner/" + practitioner);
-        assertEquals(Set.of("Patient/" + a, "Patient/" + b), ids(bundle(send(asPractitioner, "GET", "/Patient?_id=" + a + "," + b, null))));
-        assertForbidden(send(asPractitioner, "DELETE", "/Patient/" + a, null), "user/Patient.d");
+        String granted = userToken(user(",\"fhirUser\":\"Practitioner/" + practitioner + "\",\"all_patients\":true"), "user/*.read");
+        assertEquals(Set.of("Patient/" + a, "Patient/" + b), ids(bundle(send(granted, "GET", "/Patient?_id=" + a + "," + b, null))));
+        assertForbidden(send(granted, "DELETE", "/Patient/" + a, null), "user/Patient.d");
+        String listed = userToken(user(",\"fhirUser\":\"Practitioner/" + practitioner + "\",\"patients\":[\"" + b + "\"]"), "user/*.read");
+        assertEquals(Set.of("Patient/" + b), ids(bundle(send(listed, "GET", "/Patient?_id=" + a + "," + b, null))));
+        assertEquals(Set.of("Observation/" + bLab), ids(bundle(send(listed, "GET", "/Observation?_id=" + aLab + "," + bLab, null))));
     }
 
     @Test

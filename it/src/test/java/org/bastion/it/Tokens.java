@@ -24,16 +24,18 @@ final class Tokens {
     private Tokens() {
     }
 
+    /** A backend service's token: the server's admin-created system client acting for itself, with system/*.*. */
     static JWTClaimsSet.Builder claims(String baseUrl) {
         Instant now = Instant.now();
+        String client = OAuthClientSupport.systemClient(baseUrl);
         return new JWTClaimsSet.Builder()
                 .issuer(baseUrl + "/oauth2")
-                .subject("it-user")
+                .subject(client)
                 .audience(baseUrl + "/fhir/r4")
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
                 .jwtID(UUID.randomUUID().toString())
-                .claim("client_id", "bastion-console")
+                .claim("client_id", client)
                 .claim("scope", "system/*.*");
     }
 

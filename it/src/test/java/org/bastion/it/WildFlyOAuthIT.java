@@ -35,7 +35,7 @@ class WildFlyOAuthIT extends OAuthContract {
     @Test
     void rotationKeepsThePreviousKeyPublishedSoIssuedTokensStayValid() throws ParseException {
         Browser browser = new Browser();
-        String admin = adminToken();
+        String admin = userToken("admin", adminPassword());
         String before = SignedJWT.parse(admin).getHeader().getKeyID();
         HttpResponse<String> rotated = browser.postJson(baseUrl() + "/admin/api/keys/rotate", "{}", "Authorization", "Bearer " + admin);
         assertEquals(200, rotated.statusCode(), rotated.body());
@@ -45,7 +45,7 @@ class WildFlyOAuthIT extends OAuthContract {
         assertTrue(jwks.contains(before) && jwks.contains(after), jwks);
         assertEquals(200, browser.get(baseUrl() + "/admin/api/audit?_count=1", "Authorization", "Bearer " + admin).statusCode(),
                 "a token signed before the rotation is still accepted");
-        assertEquals(after, SignedJWT.parse(adminToken()).getHeader().getKeyID(), "new tokens are signed with the new key");
+        assertEquals(after, SignedJWT.parse(userToken("admin", adminPassword())).getHeader().getKeyID(), "new tokens are signed with the new key");
     }
 
     @Test

@@ -85,7 +85,7 @@ public class DemoData {
     /** Loads one bundle as a transaction, unless its first resource is there already; true when it was loaded now. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public boolean load(String name) {
-        access.set(AccessPolicy.SYSTEM);
+        access.set(AccessPolicy.SERVER);
         Bundle bundle = updatesById(read(name));
         Resource first = bundle.getEntryFirstRep().getResource();
         if (exists(first.fhirType(), first.getIdElement().getIdPart())) {
@@ -100,10 +100,12 @@ public class DemoData {
     /** The demo users and clients, each created unless it exists; needs the patients loaded. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void ensureAccounts() {
-        access.set(AccessPolicy.SYSTEM);
+        access.set(AccessPolicy.SERVER);
         String patient = demoPatientId();
         users.ensure(PATIENT_USER, PATIENT_USER.toCharArray(), "Patient/" + patient, Set.of("user"));
-        users.ensure(PRACTITIONER_USER, PRACTITIONER_USER.toCharArray(), "Practitioner/" + practitionerOf(patient), Set.of("user"));
+        // a clinician of the demo: an admin's grant gives them every patient (a Practitioner reaches nothing by itself)
+        users.ensure(PRACTITIONER_USER, PRACTITIONER_USER.toCharArray(), "Practitioner/" + practitionerOf(patient), Set.of("user"))
+                .patientGrant(true, Set.of());
         // the sample app's URLs follow the base URL, as the console's do
         OIDCClientMetadata app = metadata("Patient Browser (sample SMART app)", ClientAuthenticationMethod.NONE,
                 List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN), settings.baseUrl() + "/apps/patient-browser/",

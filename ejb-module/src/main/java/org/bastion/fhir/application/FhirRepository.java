@@ -9,6 +9,7 @@ import org.bastion.fhir.domain.StoredResource;
 import org.bastion.fhir.search.IndexWriter;
 import org.bastion.fhir.search.SearchIndexer;
 import org.bastion.fhir.search.SearchQuery;
+import org.bastion.fhir.search.VersionReach;
 import org.bastion.platform.BastionDataSource;
 import org.bastion.smart.application.RequestAccess;
 import org.bastion.smart.domain.AccessPolicy;
@@ -165,18 +166,24 @@ public class FhirRepository {
 
     public Resource vread(String type, String id, String versionId) {
         Restriction allowed = allowed(Permission.READ, type);
-        if (!visible(type, id, allowed)) {
-            throw new FhirException(404, IssueType.NOTFOUND, type + "/" + id + " has no version " + versionId);
-        }
+        FhirException none = new FhirException(404, IssueType.NOTFOUND, type + "/" + id + " has no version " + versionId);
         ResourceVersion version = em.createQuery("select v from ResourceVersion v where v.resourceType = :type and v.resourceId = :id "
                         + "and v.versionId = :version", ResourceVersion.class)
                 .setParameter("type", type).setParameter("id", id).setParameter("version", parseVersion(versionId))
-                .getResultStream().findFirst()
-                .orElseThrow(() -> new FhirException(404, IssueType.NOTFOUND, type + "/" + id + " has no version " + versionId));
+                .getResultStream().findFirst().orElseThrow(() -> none);
         if (version.deleted()) {
+            // a deletion carries no content to judge: it is shown to whoever may read the resource as it is now
+            if (!visible(type, id, allowed)) {
+                throw none;
+            }
             throw new FhirException(410, IssueType.DELETED, "Version " + versionId + " of " + type + "/" + id + " is its deletion");
         }
-        return Fhir.parse(version.body());
+        Resource resource = Fhir.parse(version.body());
+        // each version is judged on its own content: what was another patient's stays theirs
+        if (!VersionReach.within(resource, allowed)) {
+            throw none;
+        }
+        return resource;
     }
 
     /** Deletes (a new, deleted version); deleting what does not exist or is deleted already is no error. */
@@ -196,13 +203,13 @@ public class FhirRepository {
         withConnection(connection -> IndexWriter.delete(connection, stored.pk()));
     }
 
-    /** Versions newest first: of one resource (type and id), of a type (id null), or of everything (both null). */
+    /**
+     * Versions newest first: of one resource (type and id), of a type (id null), or of everything
+     * (both null); each shown only when the token may read that version as it was written.
+     */
     public List<ResourceVersion> history(String type, String id, Instant since, int count) {
         if (type != null) {
-            Restriction allowed = allowed(Permission.READ, type);
-            if (id != null && !visible(type, id, allowed)) {
-                throw notFound(type, id);
-            }
+            allowed(Permission.READ, type);
         }
         StringBuilder jpql = new StringBuilder("select v from ResourceVersion v where 1 = 1");
         if (type != null) {
@@ -220,21 +227,33 @@ public class FhirRepository {
         }
         if (id != null) {
             query.setParameter("id", id);
-            if (find(type, id).isEmpty()) {
-                throw notFound(type, id);
-            }
         }
         if (since != null) {
             query.setParameter("since", since);
         }
         List<ResourceVersion> versions = query.setMaxResults(count).getResultList();
         AccessPolicy policy = access.policy();
-        if (id != null || policy.system()) {
+        if (policy.server()) {
             return versions;
         }
-        // a version is shown when the token may read the resource it belongs to as it is now
-        java.util.Set<String> visible = visibleKeys(versions.stream().map(v -> v.resourceType() + "/" + v.resourceId()).distinct().toList());
-        return versions.stream().filter(v -> visible.contains(v.resourceType() + "/" + v.resourceId())).toList();
+        Map<String, Restriction> restrictions = new java.util.HashMap<>();
+        Map<String, Boolean> currentlyVisible = new java.util.HashMap<>();
+        List<ResourceVersion> shown = new ArrayList<>();
+        for (ResourceVersion version : versions) {
+            Restriction restriction = restrictions.computeIfAbsent(version.resourceType(), t -> policy.restriction(Permission.READ, t));
+            boolean within = version.deleted()
+                    ? currentlyVisible.computeIfAbsent(version.resourceType() + "/" + version.resourceId(),
+                            k -> visible(version.resourceType(), version.resourceId(), restriction))
+                    : VersionReach.within(Fhir.parse(version.body()), restriction);
+            if (within) {
+                shown.add(version);
+            }
+        }
+        if (id != null && shown.isEmpty()) {
+            // nothing of it within reach looks exactly like nothing there
+            throw notFound(type, id);
+        }
+        return shown;
     }
 
     public Page search(String type, Map<String, List<String>> params, int offset, int count, boolean total) {
@@ -242,17 +261,35 @@ public class FhirRepository {
     }
 
     public Page search(String type, Map<String, List<String>> params, Paging paging, boolean total) {
-        return run(new SearchQuery(type, params).restrict(allowed(Permission.SEARCH, type)), paging, total);
+        return run(new SearchQuery(type, params, this::searchable).restrict(allowed(Permission.SEARCH, type)), paging, total);
     }
 
     /** Compartment search: [base]/Patient/123/Observation?... (R4 http.html#vsearch). */
     public Page searchCompartment(String compartmentType, String compartmentId, String type, Map<String, List<String>> params,
                                   Paging paging, boolean total) {
         Restriction allowed = allowed(Permission.SEARCH, type);
-        if (find(compartmentType, compartmentId).filter(r -> !r.deleted()).isEmpty()) {
+        if (find(compartmentType, compartmentId).filter(r -> !r.deleted()).isEmpty() || !compartmentWithinReach(compartmentType, compartmentId, allowed)) {
+            // a compartment outside the token's reach answers exactly as one that does not exist
             throw notFound(compartmentType, compartmentId);
         }
-        return run(new SearchQuery(type, params).inCompartment(compartmentType, compartmentId).restrict(allowed), paging, total);
+        return run(new SearchQuery(type, params, this::searchable).inCompartment(compartmentType, compartmentId).restrict(allowed), paging, total);
+    }
+
+    /** Whether the owner of a compartment is one the token reaches: a patient of its restriction, or a resource it may read. */
+    private boolean compartmentWithinReach(String compartmentType, String compartmentId, Restriction allowed) {
+        if (allowed.unrestricted()) {
+            return true;
+        }
+        if (compartmentType.equals("Patient")) {
+            return allowed.reachesPatient(compartmentId);
+        }
+        Restriction owner = access.policy().restriction(Permission.READ, compartmentType);
+        return !owner.denied() && visible(compartmentType, compartmentId, owner);
+    }
+
+    /** What a chained parameter or _has may look into: resources of that type the token may search, or a 403 naming the scope. */
+    private Restriction searchable(String type) {
+        return allowed(Permission.SEARCH, type);
     }
 
     /**
@@ -545,7 +582,7 @@ public class FhirRepository {
 
     /** Only the resources the request's token may read, in their order: for includes and $everything. */
     private List<Resource> visibleOnly(List<Resource> resources) {
-        if (access.policy().system() || resources.isEmpty()) {
+        if (access.policy().server() || resources.isEmpty()) {
             return resources;
         }
         java.util.Set<String> visible = visibleKeys(resources.stream().map(r -> r.fhirType() + "/" + r.getIdElement().getIdPart()).toList());

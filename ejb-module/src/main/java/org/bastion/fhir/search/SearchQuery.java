@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A FHIR search turned into SQL over the index tables: each parameter an EXISTS clause (AND by
@@ -35,8 +36,17 @@ public final class SearchQuery {
     private final List<Object> args = new ArrayList<>();
     private final List<String> ignored = new ArrayList<>();
 
+    /** What the token may search of each type: chained parameters and _has look into other resources only within it. */
+    private final Function<String, AccessPolicy.Restriction> reach;
+
+    /** A query that looks into no other resource type (a chain or _has in it finds nothing). */
     public SearchQuery(String type, Map<String, List<String>> params) {
+        this(type, params, other -> new AccessPolicy.Restriction(List.of()));
+    }
+
+    public SearchQuery(String type, Map<String, List<String>> params, Function<String, AccessPolicy.Restriction> reach) {
         this.type = type;
+        this.reach = reach;
         for (Map.Entry<String, List<String>> entry : params.entrySet()) {
             String key = entry.getKey();
             if (RESULT_PARAMS.contains(key.split(":", 2)[0])) {
@@ -131,13 +141,18 @@ public final class SearchQuery {
         if (nested == null) {
             return null;
         }
+        // the referenced resource must itself be within the token's reach, or the chain answers questions about others
+        List<Object> reachArgs = new ArrayList<>();
+        String within = restriction(t, target, reach.apply(target), reachArgs);
         out.add(resourceType);
         out.add(param.getName());
         out.add(target);
         out.addAll(inner);
+        out.addAll(reachArgs);
         return "exists (select 1 from fhir_idx_reference " + c + " join fhir_resource " + t + " on " + t + ".resource_type = "
                 + c + ".target_type and " + t + ".resource_id = " + c + ".target_id and " + t + ".deleted = false where "
-                + c + ".resource_pk = " + r + ".pk and " + c + ".resource_type = ? and " + c + ".param = ? and " + c + ".target_type = ? and " + nested + ")";
+                + c + ".resource_pk = " + r + ".pk and " + c + ".resource_type = ? and " + c + ".param = ? and " + c + ".target_type = ? and "
+                + nested + (within == null ? "" : " and " + within) + ")";
     }
 
     /** Reverse chaining (R4 search.html#has): _has:Observation:patient:code=x matches what such Observations point at. */
@@ -153,13 +168,18 @@ public final class SearchQuery {
         if (nested == null) {
             return null;
         }
+        // only resources the token may search of that type count, or _has answers questions about others
+        List<Object> reachArgs = new ArrayList<>();
+        String within = restriction(o, parts[1], reach.apply(parts[1]), reachArgs);
         out.add(parts[1]);
         out.add(parts[2]);
         out.add(resourceType);
         out.addAll(inner);
+        out.addAll(reachArgs);
         return "exists (select 1 from fhir_idx_reference " + h + " join fhir_resource " + o + " on " + o + ".pk = " + h
                 + ".resource_pk and " + o + ".deleted = false where " + h + ".resource_type = ? and " + h + ".param = ? and "
-                + h + ".target_type = ? and " + h + ".target_id = " + r + ".resource_id and " + nested + ")";
+                + h + ".target_type = ? and " + h + ".target_id = " + r + ".resource_id and " + nested
+                + (within == null ? "" : " and " + within) + ")";
     }
 
     /** _sort (R4 search.html#sort): several keys, - for descending; the newest first after them, then the key. */
@@ -212,13 +232,13 @@ public final class SearchQuery {
         if (compartmentParams(type, compartmentType).isEmpty()) {
             throw new FhirException(400, IssueType.NOTSUPPORTED, type + " is not in the " + compartmentType + " compartment");
         }
-        where.append(" and ").append(compartment(compartmentType, compartmentId, args));
+        where.append(" and ").append(compartment("r", type, compartmentType, compartmentId, args));
         return this;
     }
 
     /** The resources whose compartment-defining references point at the compartment's owner, or null when the type has none. */
-    private String compartment(String compartmentType, String compartmentId, List<Object> out) {
-        List<String> params = compartmentParams(type, compartmentType);
+    private String compartment(String r, String resourceType, String compartmentType, String compartmentId, List<Object> out) {
+        List<String> params = compartmentParams(resourceType, compartmentType);
         if (params.isEmpty()) {
             return null;
         }
@@ -226,49 +246,69 @@ public final class SearchQuery {
         out.add(compartmentType);
         out.add(compartmentId);
         out.addAll(params);
-        return "exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = r.pk and " + x + ".target_type = ? and "
+        return "exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = " + r + ".pk and " + x + ".target_type = ? and "
                 + x + ".target_id = ? and " + x + ".param in (" + String.join(", ", params.stream().map(p -> "?").toList()) + "))";
     }
 
     /**
      * Narrows the search to what a token may see (SMART scopes): resources matching any of the
-     * alternatives, each a patient's compartment and/or a scope's query. The Patient resource is
-     * in its own compartment; types the Patient compartment does not define are not narrowed by it.
+     * alternatives, each a patient's compartment and/or a scope's query.
      */
     public SearchQuery restrict(AccessPolicy.Restriction restriction) {
+        String clause = restriction("r", type, restriction, args);
+        if (clause != null) {
+            where.append(" and ").append(clause);
+        }
+        return this;
+    }
+
+    /**
+     * SQL for "the resource aliased r is within the restriction", or null when it is unrestricted.
+     * The Patient resource is in its own compartment. A type the Patient compartment does not
+     * define (Task, Device, Bundle, Practitioner …) is within a patient's reach only when one of
+     * its references points at that patient; one that references no patient is out of reach.
+     */
+    private String restriction(String r, String resourceType, AccessPolicy.Restriction restriction, List<Object> out) {
         if (restriction.unrestricted()) {
-            return this;
+            return null;
         }
         List<String> alternatives = new ArrayList<>();
         for (AccessPolicy.Alternative alternative : restriction.alternatives()) {
             StringBuilder sql = new StringBuilder("1 = 1");
             if (alternative.patient() != null) {
                 List<Object> compartmentArgs = new ArrayList<>();
-                String inCompartment = compartment("Patient", alternative.patient(), compartmentArgs);
-                if (type.equals("Patient")) {
-                    sql.append(" and (r.resource_id = ?").append(inCompartment == null ? "" : " or " + inCompartment).append(')');
-                    args.add(alternative.patient());
-                    args.addAll(compartmentArgs);
+                String inCompartment = compartment(r, resourceType, "Patient", alternative.patient(), compartmentArgs);
+                if (resourceType.equals("Patient")) {
+                    sql.append(" and (").append(r).append(".resource_id = ?").append(inCompartment == null ? "" : " or " + inCompartment).append(')');
+                    out.add(alternative.patient());
+                    out.addAll(compartmentArgs);
                 } else if (inCompartment != null) {
                     sql.append(" and ").append(inCompartment);
-                    args.addAll(compartmentArgs);
+                    out.addAll(compartmentArgs);
+                } else {
+                    String x = alias("x");
+                    sql.append(" and exists (select 1 from fhir_idx_reference ").append(x).append(" where ").append(x).append(".resource_pk = ")
+                            .append(r).append(".pk and ").append(x).append(".target_type = 'Patient' and ").append(x).append(".target_id = ?)");
+                    out.add(alternative.patient());
                 }
             }
             if (alternative.query() != null) {
                 for (Map.Entry<String, List<String>> entry : Fhir.parseQuery(alternative.query()).entrySet()) {
                     for (String value : entry.getValue()) {
                         List<Object> clauseArgs = new ArrayList<>();
-                        String clause = clause("r", type, entry.getKey(), value, clauseArgs);
+                        String clause = entry.getKey().startsWith("_has:") || entry.getKey().contains(".") ? null
+                                : clause(r, resourceType, entry.getKey(), value, clauseArgs);
                         // a scope query this server cannot evaluate grants nothing rather than everything
                         sql.append(" and ").append(clause == null ? "1 = 0" : clause);
-                        args.addAll(clauseArgs);
+                        if (clause != null) {
+                            out.addAll(clauseArgs);
+                        }
                     }
                 }
             }
             alternatives.add("(" + sql + ")");
         }
-        where.append(" and (").append(alternatives.isEmpty() ? "1 = 0" : String.join(" or ", alternatives)).append(')');
-        return this;
+        return "(" + (alternatives.isEmpty() ? "1 = 0" : String.join(" or ", alternatives)) + ")";
     }
 
     /** The search parameters of a resource type that put it in a compartment (HAPI's R4 compartment definitions). */

@@ -64,8 +64,10 @@ public class ExternalIssuers {
         if (issuer == null || jwksUri == null) {
             throw new InvalidInputException("discovery_url", "returned a document without issuer and jwks_uri; is it an OpenID Connect or RFC 8414 discovery URL?");
         }
-        if (!discoveryUrl.startsWith(issuer.endsWith("/") ? issuer : issuer + "/") && !discoveryUrl.contains("/.well-known/")) {
-            throw new InvalidInputException("discovery_url", "names issuer " + issuer + ", which does not match the URL it came from");
+        if (!discoveredAt(issuer, discoveryUrl)) {
+            // OpenID Connect Discovery §4.3: a document may only speak for the issuer whose URL it is served under
+            throw new InvalidInputException("discovery_url", "names issuer " + issuer + ", but a discovery document must come from its own issuer's URL: "
+                    + strip(issuer) + "/.well-known/openid-configuration (or the RFC 8414 oauth-authorization-server form), not " + discoveryUrl);
         }
         if (issuer.equals(settings.issuer())) {
             throw new InvalidInputException("discovery_url", "is this server's own; its tokens are trusted already");
@@ -80,9 +82,33 @@ public class ExternalIssuers {
         if (registered == null) {
             registered = new ExternalIssuer(issuer, discoveryUrl, jwksUri, document, Instant.now());
             em.persist(registered);
+        } else {
+            registered.rediscovered(discoveryUrl, jwksUri, document);
         }
         registered.configure(audience, userClaim, patientClaim);
         return new Registered(registered, published);
+    }
+
+    /** Whether a discovery URL is the issuer's own: issuer + /.well-known/openid-configuration, or RFC 8414 §3's form. */
+    static boolean discoveredAt(String issuer, String discoveryUrl) {
+        String base = strip(issuer);
+        if (discoveryUrl.equals(base + "/.well-known/openid-configuration") || discoveryUrl.equals(base + "/.well-known/oauth-authorization-server")) {
+            return true;
+        }
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(base);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return discoveryUrl.equals(origin + "/.well-known/oauth-authorization-server" + path)
+                || discoveryUrl.equals(origin + "/.well-known/openid-configuration" + path);
+    }
+
+    private static String strip(String issuer) {
+        return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     }
 
     public Optional<ExternalIssuer> find(String issuer) {

@@ -8,6 +8,7 @@ import org.bastion.identity.domain.BastionUser;
 import org.bastion.identity.domain.PasswordHash;
 import org.bastion.platform.BastionSettings;
 import org.bastion.platform.InvalidInputException;
+import org.bastion.smart.domain.Reach;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -32,6 +33,12 @@ public class UserService {
 
     @Inject
     BastionSettings settings;
+
+    @Inject
+    jakarta.enterprise.event.Event<UserChanged> changed;
+
+    private static final Pattern PATIENT_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    static final int MAX_GRANTED_PATIENTS = 1000;
 
     /**
      * On first start there is no admin: create one from BASTION_ADMIN_USERNAME / BASTION_ADMIN_PASSWORD,
@@ -142,30 +149,87 @@ public class UserService {
     }
 
     /**
-     * Changes a user's fhirUser, roles, locale and enabled flag. The last enabled admin cannot lose
-     * the admin role or be disabled, so the server never locks its admins out.
+     * Changes a user's fhirUser, roles, locale, enabled flag and patient grant. The last enabled
+     * admin cannot lose the admin role or be disabled, so the server never locks its admins out.
+     * Disabling a user or taking a role away ends everything they hold at once.
      */
-    public BastionUser update(String id, String fhirUser, Set<String> roles, String locale, boolean enabled) {
+    public BastionUser update(String id, String fhirUser, Set<String> roles, String locale, boolean enabled,
+                              boolean allPatients, Set<String> patients) {
         BastionUser user = find(id).orElseThrow(() -> new InvalidInputException("id", "no user " + id));
         checkProfile(fhirUser, roles, locale);
+        checkPatients(patients);
         boolean staysAdmin = enabled && roles.contains(BastionUser.ADMIN_ROLE);
         if (user.hasRole(BastionUser.ADMIN_ROLE) && user.enabled() && !staysAdmin && enabledAdmins() <= 1) {
             throw new InvalidInputException(enabled ? "roles" : "enabled", "'" + user.username()
                     + "' is the last enabled admin; make another user admin first");
         }
+        boolean ended = user.enabled() && !enabled || !roles.containsAll(user.roles());
         user.fhirUser(fhirUser);
         user.roles(roles);
         user.locale(locale);
         user.enabled(enabled);
+        user.patientGrant(allPatients, patients);
+        changed.fire(new UserChanged(id, ended));
         return user;
     }
 
-    /** An admin sets a new password (the user is told it out of band); a sign-in lock is lifted. */
+    /** An admin sets a new password (the user is told it out of band); a sign-in lock is lifted and every session and token ends. */
     public BastionUser resetPassword(String id, char[] password) {
         BastionUser user = find(id).orElseThrow(() -> new InvalidInputException("id", "no user " + id));
         checkPassword(password);
         user.password(password);
+        changed.fire(new UserChanged(id, true));
         return user;
+    }
+
+    /** Deletes a user: their tokens, sessions and consents end with them; the audit trail keeps their id. */
+    public void delete(String id) {
+        BastionUser user = find(id).orElseThrow(() -> new InvalidInputException("id", "no user " + id));
+        if (user.hasRole(BastionUser.ADMIN_ROLE) && user.enabled() && enabledAdmins() <= 1) {
+            throw new InvalidInputException("id", "'" + user.username() + "' is the last enabled admin; make another user admin first");
+        }
+        changed.fire(new UserChanged(id, true));
+        em.createQuery("delete from ConsentGrant c where c.userId = :user").setParameter("user", id).executeUpdate();
+        em.remove(user);
+    }
+
+    /**
+     * The patients a user reaches: their own record (a Patient fhirUser), the patients a stored
+     * RelatedPerson names (a RelatedPerson fhirUser), and whatever an admin granted. Anyone else,
+     * and a fhirUser the server cannot resolve, reaches nothing.
+     */
+    public Reach reach(BastionUser user) {
+        if (user.allPatients()) {
+            return Reach.EVERYTHING;
+        }
+        Set<String> patients = new java.util.TreeSet<>(user.patients());
+        String fhirUser = user.fhirUser();
+        if (fhirUser != null && fhirUser.startsWith("Patient/")) {
+            patients.add(fhirUser.substring("Patient/".length()));
+        } else if (fhirUser != null && fhirUser.startsWith("RelatedPerson/")) {
+            patients.addAll(linkedPatients(fhirUser.substring("RelatedPerson/".length())));
+        }
+        return Reach.of(false, patients);
+    }
+
+    /** RelatedPerson.patient of the stored RelatedPerson, read from the search index (the FHIR store's own record of it). */
+    @SuppressWarnings("unchecked")
+    private java.util.List<String> linkedPatients(String relatedPersonId) {
+        return em.createNativeQuery("select x.target_id from fhir_idx_reference x join fhir_resource r on r.pk = x.resource_pk "
+                        + "where r.resource_type = 'RelatedPerson' and r.resource_id = ? and r.deleted = false and x.resource_type = 'RelatedPerson' "
+                        + "and x.param = 'patient' and x.target_type = 'Patient'")
+                .setParameter(1, relatedPersonId).getResultList();
+    }
+
+    private static void checkPatients(Set<String> patients) {
+        if (patients.size() > MAX_GRANTED_PATIENTS) {
+            throw new InvalidInputException("patients", "at most " + MAX_GRANTED_PATIENTS + " patients can be listed; grant all_patients instead");
+        }
+        for (String patient : patients) {
+            if (!PATIENT_ID.matcher(patient).matches()) {
+                throw new InvalidInputException("patients", "'" + patient + "' is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)");
+            }
+        }
     }
 
     private long enabledAdmins() {

@@ -54,6 +54,16 @@ public class BastionUser {
     @Column(name = "role_name")
     private Set<String> roles = new HashSet<>();
 
+    /** An admin granted this user every patient (for user/ scopes and the patient picker). */
+    @Column(name = "all_patients", nullable = false)
+    private boolean allPatients;
+
+    /** Patients an admin granted this user, besides what their fhirUser gives them. */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "bastion_user_patient", joinColumns = @JoinColumn(name = "user_id"))
+    @Column(name = "patient_id")
+    private Set<String> patients = new HashSet<>();
+
     protected BastionUser() {
     }
 
@@ -151,5 +161,20 @@ public class BastionUser {
 
     public boolean enabled() {
         return enabled;
+    }
+
+    public boolean allPatients() {
+        return allPatients;
+    }
+
+    public Set<String> patients() {
+        return Set.copyOf(patients);
+    }
+
+    /** An admin's grant: every patient, or these. */
+    public void patientGrant(boolean allPatients, Set<String> patients) {
+        this.allPatients = allPatients;
+        this.patients.clear();
+        this.patients.addAll(patients);
     }
 }

@@ -59,6 +59,13 @@ public class ExternalIssuer {
         this.patientClaim = DEFAULT_PATIENT_CLAIM;
     }
 
+    /** Registered again: the issuer's document as it is now, with its jwks_uri (keys may have moved). */
+    public void rediscovered(String discoveryUrl, String jwksUri, String metadata) {
+        this.discoveryUrl = discoveryUrl;
+        this.jwksUri = jwksUri;
+        this.metadata = metadata;
+    }
+
     public void configure(String audience, String userClaim, String patientClaim) {
         this.audience = audience;
         this.userClaim = userClaim == null ? DEFAULT_USER_CLAIM : userClaim;

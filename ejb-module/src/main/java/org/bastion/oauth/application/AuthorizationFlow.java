@@ -284,9 +284,16 @@ public class AuthorizationFlow {
         PendingAuthorization pending = request.pending();
         AuthorizationRequest authorization = request.authorization();
         String code = Secrets.random();
-        // SMART App Launch 2 §2.0.4: the launch scope, granted with an EHR's launch handle, carries its context.
-        Optional<LaunchContext> launch = granted.contains("launch")
-                ? Optional.ofNullable(param(authorization, "launch")).flatMap(launches::find) : Optional.empty();
+        // SMART App Launch 2 §2.0.4: the launch scope, granted with an EHR's launch handle, carries its context;
+        // the handle is spent here, by the client and the user it was made for.
+        String handle = param(authorization, "launch");
+        Optional<LaunchContext> launch = granted.contains("launch") && handle != null
+                ? launches.redeem(handle, request.client().clientId(), pending.userId()) : Optional.empty();
+        if (granted.contains("launch") && handle != null && launch.isEmpty()) {
+            em.remove(pending);
+            return errorRedirect(redirectUri(request), OAuth2Error.INVALID_REQUEST.setDescription("The launch handle is used already, expired,"
+                    + " or was made for another user"), authorization.getState());
+        }
         GrantContext context = new GrantContext(pending.userId(), String.join(" ", granted), pending.authTime(),
                 launch.map(LaunchContext::patient).orElse(chosenPatient), launch.map(LaunchContext::encounter).orElse(null));
         URI redirectUri = redirectUri(request);
@@ -316,17 +323,16 @@ public class AuthorizationFlow {
             throw new OAuthException(OAuth2Error.UNSUPPORTED_RESPONSE_TYPE, "response_type must be code; "
                     + request.getResponseType() + " (implicit or hybrid) is not supported");
         }
-        if (!client.metadata().getGrantTypes().contains(GrantType.AUTHORIZATION_CODE)) {
-            throw OAuthException.unauthorizedClient("Client " + client.clientId() + " is not registered for authorization_code");
-        }
+        TokenEndpoint.checkGrantType(client, GrantType.AUTHORIZATION_CODE);
         checkPkce(request, client);
         String aud = param(request, "aud");
         if (aud != null && !aud.equals(settings.fhirBase())) {
             throw OAuthException.invalidRequest("aud must be this server's FHIR base URL " + settings.fhirBase() + ", not " + aud);
         }
         String launch = param(request, "launch");
-        if (launch != null && launches.find(launch).isEmpty()) {
-            throw OAuthException.invalidRequest("launch handle '" + launch + "' is unknown or expired; an EHR launch must pass a fresh one");
+        if (launch != null && launches.usable(launch, client.clientId()).isEmpty()) {
+            throw OAuthException.invalidRequest("launch handle '" + launch + "' is unknown, expired, used already or made for another app;"
+                    + " an EHR launch passes a fresh handle made for this client");
         }
         String prompt = param(request, "prompt");
         if (prompt != null && !PROMPTS.contains(prompt)) {
@@ -364,7 +370,9 @@ public class AuthorizationFlow {
             return Optional.empty();
         }
         LoginSession session = em.find(LoginSession.class, Secrets.hash(sessionId));
-        return Optional.ofNullable(session).filter(s -> !s.expired(clock.instant()));
+        // a session is only as good as its user: disabled or deleted ends it, whatever its expiry
+        return Optional.ofNullable(session).filter(s -> !s.expired(clock.instant()))
+                .filter(s -> users.find(s.userId()).filter(BastionUser::enabled).isPresent());
     }
 
     private static URI redirectUri(Request request) {

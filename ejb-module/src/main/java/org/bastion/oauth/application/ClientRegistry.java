@@ -51,6 +51,34 @@ public class ClientRegistry {
         return Optional.ofNullable(clientId == null || clientId.length() > 100 ? null : em.find(OAuthClient.class, clientId));
     }
 
+    @jakarta.ejb.EJB
+    InitialAccessTokens initialAccessTokens;
+
+    /**
+     * A client registering itself (RFC 7591): checked first, then the initial access token (null
+     * when registration is open) is spent in the same transaction, so a refused registration costs
+     * no use of it. The client starts with the approval the token carries, if any.
+     */
+    public Registered registerSelf(OIDCClientMetadata metadata, String initialAccessToken, boolean open) throws OAuthException {
+        OIDCClientMetadata checked = validate(metadata);
+        org.bastion.oauth.domain.InitialAccessToken token = open ? null : initialAccessTokens.spend(initialAccessToken);
+        Registered registered = register(checked, true);
+        if (token != null) {
+            registered.client().trust(token.approvedGrantTypes(), token.approvedScope(), List.of(), false);
+        }
+        return registered;
+    }
+
+    /** An admin's decision: what a self-registered client is approved for, for whom it may assert, whether it introspects. */
+    public OAuthClient trust(OAuthClient client, List<String> grantTypes, List<String> scope, List<String> jwtBearerSubjects, boolean resourceServer) {
+        ClientTrust.check(grantTypes, scope);
+        ClientTrust.checkSubjects(jwtBearerSubjects);
+        OAuthClient managed = em.merge(client);
+        managed.trust(grantTypes, scope, jwtBearerSubjects, resourceServer);
+        changed.fire(new ClientChanged(managed.clientId()));
+        return managed;
+    }
+
     public Registered register(OIDCClientMetadata metadata, boolean dynamic) throws OAuthException {
         OIDCClientMetadata checked = validate(metadata);
         OAuthClient client = new OAuthClient(UUID.randomUUID().toString(), checked, dynamic, clock.instant());
@@ -134,6 +162,8 @@ public class ClientRegistry {
         metadata.setPostLogoutRedirectionURIs(Set.of(URI.create(baseUrl + "/admin/")));
         metadata.setTokenEndpointAuthMethod(ClientAuthenticationMethod.NONE);
         metadata.setGrantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
+        // the one client that may have the admin scope out of the box
+        metadata.setScope(new com.nimbusds.oauth2.sdk.Scope("openid", "profile", "fhirUser", ScopeCatalog.ADMIN));
         metadata.applyDefaults();
         ensureClient(CONSOLE_CLIENT_ID, metadata, null).update(metadata, clock.instant());
     }
@@ -180,8 +210,15 @@ public class ClientRegistry {
         return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
     }
 
+    /** Longest client_name, and longest value of any other text field (URIs, scope, contacts …). */
+    static final int MAX_NAME = 200;
+    static final int MAX_FIELD = 2000;
+    /** What the database keeps of a client's metadata. */
+    static final int MAX_METADATA = 20_000;
+
     OIDCClientMetadata validate(OIDCClientMetadata metadata) throws OAuthException {
         metadata.applyDefaults();
+        checkSizes(metadata);
         Set<GrantType> grants = metadata.getGrantTypes();
         for (GrantType grant : grants) {
             if (!SUPPORTED_GRANTS.contains(grant)) {
@@ -222,6 +259,26 @@ public class ClientRegistry {
             checkOrigin(origin);
         }
         return metadata;
+    }
+
+    /** Oversized fields are the client's mistake, named, never a database error (RFC 7591 §3.2.2). */
+    private static void checkSizes(OIDCClientMetadata metadata) throws OAuthException {
+        for (java.util.Map.Entry<String, Object> field : metadata.toJSONObject().entrySet()) {
+            int max = field.getKey().startsWith("client_name") ? MAX_NAME : field.getKey().equals("jwks") ? MAX_METADATA : MAX_FIELD;
+            List<?> values = field.getValue() instanceof List<?> list ? list : List.of(String.valueOf(field.getValue()));
+            if (values.size() > 50) {
+                throw OAuthException.invalidClientMetadata(field.getKey() + " has " + values.size() + " values; at most 50 are accepted");
+            }
+            for (Object value : values) {
+                if (String.valueOf(value).length() > max) {
+                    throw OAuthException.invalidClientMetadata(field.getKey() + " is longer than " + max + " characters");
+                }
+            }
+        }
+        if (metadata.toJSONObject().toJSONString().length() > MAX_METADATA) {
+            throw OAuthException.invalidClientMetadata("The client metadata is longer than " + MAX_METADATA
+                    + " characters in all; register keys by jwks_uri rather than jwks");
+        }
     }
 
     private static void checkRedirectUris(Set<URI> uris, String field, boolean required) throws OAuthException {

@@ -26,6 +26,15 @@ public class InitialAccessTokens {
     }
 
     public Issued issue(int uses, long expiresInSeconds, String createdBy) {
+        return issue(uses, expiresInSeconds, createdBy, java.util.List.of(), java.util.List.of());
+    }
+
+    /**
+     * @param approvedGrantTypes grant types the clients registered with the token are approved for beyond the policy
+     * @param approvedScope      scopes they are approved for beyond the policy
+     */
+    public Issued issue(int uses, long expiresInSeconds, String createdBy, java.util.List<String> approvedGrantTypes, java.util.List<String> approvedScope) {
+        ClientTrust.check(approvedGrantTypes, approvedScope);
         if (uses < 1 || uses > 10_000) {
             throw new InvalidInputException("uses", "must be between 1 and 10000");
         }
@@ -35,7 +44,9 @@ public class InitialAccessTokens {
         String token = Secrets.random();
         Instant now = clock.instant();
         Instant expiresAt = now.plusSeconds(expiresInSeconds);
-        em.persist(new InitialAccessToken(Secrets.hash(token), createdBy, now, expiresAt, uses));
+        InitialAccessToken stored = new InitialAccessToken(Secrets.hash(token), createdBy, now, expiresAt, uses);
+        stored.policy(approvedGrantTypes, approvedScope);
+        em.persist(stored);
         return new Issued(token, expiresAt, uses);
     }
 
@@ -54,12 +65,13 @@ public class InitialAccessTokens {
         return true;
     }
 
-    /** Spends one use of the token, or refuses it as unknown, expired or used up. */
-    public void spend(String token) throws OAuthException {
+    /** Spends one use of the token, or refuses it as unknown, expired or used up: the token, with the policy it carries. */
+    public InitialAccessToken spend(String token) throws OAuthException {
         InitialAccessToken stored = token == null || token.length() > 100 ? null
                 : em.find(InitialAccessToken.class, Secrets.hash(token), LockModeType.PESSIMISTIC_WRITE);
         if (stored == null || !stored.use(clock.instant())) {
             throw OAuthException.invalidToken("The initial access token is unknown, expired or used up; ask an admin for a new one");
         }
+        return stored;
     }
 }

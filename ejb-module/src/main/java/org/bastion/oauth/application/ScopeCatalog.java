@@ -5,6 +5,7 @@ import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.bastion.oauth.domain.OAuthClient;
+import org.bastion.oauth.domain.RegistrationPolicy;
 import org.bastion.oauth.domain.ScopeDescription;
 import org.bastion.smart.domain.SmartScope;
 
@@ -26,6 +27,12 @@ public class ScopeCatalog {
     public static final List<String> STANDARD = List.of("openid", "profile", "fhirUser", "offline_access", "online_access",
             "launch", "launch/patient", "launch/encounter");
 
+    /**
+     * The admin API's scope: granted only to a client whose registered scope names it (the
+     * console's), never by default, never by the registration policy.
+     */
+    public static final String ADMIN = "admin";
+
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
@@ -37,12 +44,39 @@ public class ScopeCatalog {
                 throw OAuthException.invalidScope("Scope '" + scope + "' is unknown: not an OpenID Connect or SMART scope,"
                         + " not of the SMART form patient|user|system/Type.permissions, and not in this server's catalogue");
             }
-            if (!allowed(scope, client)) {
+            if (!registered(scope, client)) {
                 throw OAuthException.invalidScope("Scope '" + scope + "' is not allowed for client " + client.clientId()
-                        + "; its registered scopes are: " + client.metadata().getScope());
+                        + "; its registered scopes are: " + (client.metadata().getScope() == null ? "none (any scope but admin)" : client.metadata().getScope()));
+            }
+            if (!allowed(scope, client)) {
+                throw OAuthException.invalidScope("Scope '" + scope + "' needs an admin's approval: client " + client.clientId()
+                        + " registered itself, and such clients get only openid, profile, fhirUser, offline_access, launch scopes and"
+                        + " patient/ and user/ scopes until an admin approves more (console: Clients, Trust)");
             }
         }
         return scopes;
+    }
+
+    /** Scopes that only make sense with a signed-in user: OpenID Connect and SMART launch scopes, patient/ and user/ scopes, admin. */
+    public static boolean needsUser(String scope) {
+        return scope.startsWith("patient/") || scope.startsWith("user/") || STANDARD.contains(scope) || ADMIN.equals(scope);
+    }
+
+    /**
+     * The scope a grant without a user asked for, or when it asked for none, the client's registered
+     * scopes it may have without a user; nothing grantable is invalid_scope, never an empty token.
+     */
+    public static Scope requestedOrDefault(Scope requested, OAuthClient client, String grant) throws OAuthException {
+        if (requested != null && !requested.isEmpty()) {
+            return requested;
+        }
+        List<String> registered = client.metadata().getScope() == null ? List.of() : client.metadata().getScope().toStringList();
+        String[] defaults = registered.stream().filter(s -> !needsUser(s) && allowed(s, client)).toArray(String[]::new);
+        if (defaults.length == 0) {
+            throw OAuthException.invalidScope("No scope was requested, and client " + client.clientId() + " has no registered scope it may have"
+                    + " with " + grant + "; ask for one, e.g. scope=system/Patient.rs");
+        }
+        return new Scope(defaults);
     }
 
     /** Sets the consent-page description of a scope (English required, Japanese optional); the scope then exists. */
@@ -92,17 +126,32 @@ public class ScopeCatalog {
     }
 
     private boolean exists(String scope) {
-        return STANDARD.contains(scope) || SmartScope.parse(scope).isPresent() || em.find(ScopeDescription.class, scope) != null;
+        return STANDARD.contains(scope) || ADMIN.equals(scope) || SmartScope.parse(scope).isPresent() || em.find(ScopeDescription.class, scope) != null;
     }
 
-    /** A client registered with a scope list may ask for those (or narrower SMART scopes); without one, for any. */
+    /**
+     * Whether a client may have a scope now: its registration allows it, and for a client that
+     * registered itself, the registration policy or an admin's approval covers it too.
+     */
     public static boolean allowed(String scope, OAuthClient client) {
+        return registered(scope, client) && (!client.selfRegistered() || RegistrationPolicy.covers(scope) || covered(scope, client.approvedScope()));
+    }
+
+    /** A client registered with a scope list may ask for those (or narrower SMART scopes); without one, for any but admin. */
+    static boolean registered(String scope, OAuthClient client) {
         Scope registered = client.metadata().getScope();
-        if (registered == null || registered.contains(scope)) {
+        if (registered == null) {
+            return !ADMIN.equals(scope);
+        }
+        return covered(scope, registered.toStringList());
+    }
+
+    private static boolean covered(String scope, List<String> by) {
+        if (by.contains(scope)) {
             return true;
         }
         Optional<SmartScope> asked = SmartScope.parse(scope);
-        return asked.isPresent() && registered.toStringList().stream()
+        return asked.isPresent() && by.stream()
                 .map(SmartScope::parse)
                 .flatMap(Optional::stream)
                 .anyMatch(r -> r.covers(asked.get()));

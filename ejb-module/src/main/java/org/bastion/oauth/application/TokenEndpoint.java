@@ -47,11 +47,20 @@ public class TokenEndpoint {
         } else {
             client = authenticator.authenticate(request.getClientAuthentication(), request.getClientID());
         }
+        checkGrantType(client, grantType);
+        return handler.handle(request, client);
+    }
+
+    /** The client registered the grant type and, when it registered itself, the policy or an admin's approval covers it. */
+    static void checkGrantType(OAuthClient client, GrantType grantType) throws OAuthException {
         if (!client.metadata().getGrantTypes().contains(grantType)) {
             throw new OAuthException(OAuth2Error.UNAUTHORIZED_CLIENT, "Client " + client.clientId()
                     + " is not registered for the grant type " + grantType + "; its grant_types are " + client.metadata().getGrantTypes());
         }
-        return handler.handle(request, client);
+        if (!client.mayUse(grantType)) {
+            throw new OAuthException(OAuth2Error.UNAUTHORIZED_CLIENT, "Client " + client.clientId() + " registered itself; the grant type "
+                    + grantType + " needs an admin's approval (console: Clients, Trust; admin API: PUT /admin/api/clients/{id}/trust)");
+        }
     }
 
     private GrantHandler handler(GrantType grantType) throws OAuthException {

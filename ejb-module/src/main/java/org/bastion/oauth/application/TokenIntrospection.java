@@ -36,21 +36,25 @@ public class TokenIntrospection {
 
     private final Clock clock = Clock.systemUTC();
 
-    /** RFC 7662 §2.2: active with the token's claims, or just active:false (expired, revoked, unknown, foreign). */
+    /**
+     * RFC 7662 §2.2: active with the token's claims, or just active:false (expired, revoked,
+     * unknown, foreign). A client learns about its own tokens only, unless an admin made it a
+     * resource server (§4: the server decides which clients may introspect which tokens).
+     */
     public Map<String, Object> introspect(String token, OAuthClient caller) throws OAuthException {
         requireConfidential(caller, "introspect tokens");
         Map<String, Object> result = new LinkedHashMap<>();
         Optional<VerifiedAccessToken> access = accessToken(token);
         if (access.isPresent()) {
             IssuedAccessToken issued = em.find(IssuedAccessToken.class, access.get().getTokenID());
-            if (issued != null && issued.active(clock.instant())) {
+            if (issued != null && issued.active(clock.instant()) && mayIntrospect(caller, issued.clientId())) {
                 result.put("active", true);
                 result.put("token_type", "Bearer");
                 result.putAll(access.get().claims().toJSONObject());
                 return result;
             }
         }
-        Optional<RefreshToken> refresh = refreshToken(token).filter(r -> r.active(clock.instant()));
+        Optional<RefreshToken> refresh = refreshToken(token).filter(r -> r.active(clock.instant()) && mayIntrospect(caller, r.clientId()));
         if (refresh.isPresent()) {
             RefreshToken r = refresh.get();
             result.put("active", true);
@@ -117,6 +121,10 @@ public class TokenIntrospection {
             return Optional.empty();
         }
         return Optional.ofNullable(em.find(RefreshToken.class, Secrets.hash(token)));
+    }
+
+    private static boolean mayIntrospect(OAuthClient caller, String owner) {
+        return caller.resourceServer() || owner.equals(caller.clientId());
     }
 
     private static void checkOwner(String owner, OAuthClient caller) throws OAuthException {

@@ -56,11 +56,15 @@ public class TokenIssuer {
                         Instant refreshExpiry) {
     }
 
-    public AccessTokenResponse issue(Issue request) {
+    public AccessTokenResponse issue(Issue request) throws OAuthException {
         Instant now = clock.instant();
         GrantContext context = request.context();
         Set<String> scopes = Set.copyOf(new Scope(context.scope().split(" ")).toStringList());
         BastionUser user = context.userId() == null ? null : em.find(BastionUser.class, context.userId());
+        if (context.userId() != null && (user == null || !user.enabled())) {
+            // a grant outlives nothing of its user: a code, refresh token or assertion of a disabled or deleted user is spent
+            throw OAuthException.invalidGrant("The user of this grant " + (user == null ? "no longer exists" : "has been disabled by an admin"));
+        }
         Duration lifetime = ClientRegistry.accessTokenLifetime(request.client().metadata()).orElse(settings.accessTokenLifetime());
         SignedJWT accessJwt = accessToken(request, user, now, lifetime);
         BearerAccessToken accessToken = new BearerAccessToken(accessJwt.serialize(), lifetime.toSeconds(),

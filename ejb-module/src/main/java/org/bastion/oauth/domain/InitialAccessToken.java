@@ -28,6 +28,12 @@ public class InitialAccessToken {
     @Column(name = "remaining_uses", nullable = false)
     private int remainingUses;
 
+    @Column(name = "approved_grant_types", nullable = false)
+    private String approvedGrantTypes = "";
+
+    @Column(name = "approved_scope", nullable = false)
+    private String approvedScope = "";
+
     protected InitialAccessToken() {
     }
 
@@ -42,6 +48,20 @@ public class InitialAccessToken {
     /** The token's hash: an id to list and revoke it by, which reveals nothing of the token. */
     public String id() {
         return tokenHash;
+    }
+
+    /** The approval clients registered with this token start with, set by the admin who issued it. */
+    public void policy(java.util.List<String> grantTypes, java.util.List<String> scope) {
+        this.approvedGrantTypes = String.join(" ", grantTypes);
+        this.approvedScope = String.join(" ", scope);
+    }
+
+    public java.util.List<String> approvedGrantTypes() {
+        return approvedGrantTypes.isBlank() ? java.util.List.of() : java.util.List.of(approvedGrantTypes.trim().split(" "));
+    }
+
+    public java.util.List<String> approvedScope() {
+        return approvedScope.isBlank() ? java.util.List.of() : java.util.List.of(approvedScope.trim().split(" "));
     }
 
     public String createdBy() {

@@ -22,6 +22,17 @@ public class LaunchContext {
     @Column(name = "created_by")
     private String createdBy;
 
+    /** The app the handle was made for: no other client may use it. */
+    @Column(name = "client_id")
+    private String clientId;
+
+    /** The user who will open the app: no one else may use it. */
+    @Column(name = "user_id")
+    private String userId;
+
+    @Column(name = "used_at")
+    private Instant usedAt;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -31,8 +42,11 @@ public class LaunchContext {
     protected LaunchContext() {
     }
 
-    public LaunchContext(String handle, String patient, String encounter, String createdBy, Instant now, Instant expiresAt) {
+    public LaunchContext(String handle, String patient, String encounter, String clientId, String userId, String createdBy,
+                         Instant now, Instant expiresAt) {
         this.handle = handle;
+        this.clientId = clientId;
+        this.userId = userId;
         this.patient = patient;
         this.encounter = encounter;
         this.createdBy = createdBy;
@@ -54,6 +68,18 @@ public class LaunchContext {
 
     public Instant expiresAt() {
         return expiresAt;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public boolean used() {
+        return usedAt != null;
     }
 
     public boolean expired(Instant now) {

@@ -45,6 +45,22 @@ public class OAuthClient {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    /** Space-separated grant types an admin approved beyond the registration policy (self-registered clients). */
+    @Column(name = "approved_grant_types", nullable = false)
+    private String approvedGrantTypes = "";
+
+    /** Space-separated scopes an admin approved beyond the registration policy (self-registered clients). */
+    @Column(name = "approved_scope", nullable = false)
+    private String approvedScope = "";
+
+    /** Space-separated usernames (or role:name) this client may name as sub in the JWT bearer grant. */
+    @Column(name = "jwt_bearer_subjects", nullable = false)
+    private String jwtBearerSubjects = "";
+
+    /** An admin made this client a resource server: it may introspect other clients' tokens. */
+    @Column(name = "resource_server", nullable = false)
+    private boolean resourceServer;
+
     @Transient
     private OIDCClientMetadata parsed;
 
@@ -112,6 +128,49 @@ public class OAuthClient {
 
     public boolean dynamic() {
         return dynamic;
+    }
+
+    /** Registered itself (RFC 7591 at /oauth2/register): untrusted until an admin approves more than the policy. */
+    public boolean selfRegistered() {
+        return dynamic;
+    }
+
+    /**
+     * Whether the client may use a grant type: it registered it, and either an admin created the
+     * client, or the registration policy or an admin's approval covers it.
+     */
+    public boolean mayUse(com.nimbusds.oauth2.sdk.GrantType grantType) {
+        return metadata().getGrantTypes() != null && metadata().getGrantTypes().contains(grantType)
+                && (!dynamic || RegistrationPolicy.GRANT_TYPES.contains(grantType) || approvedGrantTypes().contains(grantType.getValue()));
+    }
+
+    public java.util.List<String> approvedGrantTypes() {
+        return words(approvedGrantTypes);
+    }
+
+    public java.util.List<String> approvedScope() {
+        return words(approvedScope);
+    }
+
+    public java.util.List<String> jwtBearerSubjects() {
+        return words(jwtBearerSubjects);
+    }
+
+    public boolean resourceServer() {
+        return resourceServer;
+    }
+
+    /** An admin's decision about the client: what it is approved for beyond the policy, for whom it may act, whether it introspects. */
+    public void trust(java.util.Collection<String> grantTypes, java.util.Collection<String> scope, java.util.Collection<String> subjects,
+                      boolean resourceServer) {
+        this.approvedGrantTypes = String.join(" ", grantTypes);
+        this.approvedScope = String.join(" ", scope);
+        this.jwtBearerSubjects = String.join(" ", subjects);
+        this.resourceServer = resourceServer;
+    }
+
+    private static java.util.List<String> words(String value) {
+        return value == null || value.isBlank() ? java.util.List.of() : java.util.List.of(value.trim().split("\\s+"));
     }
 
     public boolean enabled() {

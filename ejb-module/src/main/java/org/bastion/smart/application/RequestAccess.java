@@ -3,7 +3,6 @@ package org.bastion.smart.application;
 import jakarta.enterprise.context.RequestScoped;
 import org.bastion.smart.domain.AccessPolicy;
 
-import java.util.List;
 
 /**
  * The access policy of the request being served, set once its token is verified. Until then it
@@ -12,8 +11,6 @@ import java.util.List;
 @RequestScoped
 public class RequestAccess {
 
-    private static final AccessPolicy NOTHING = AccessPolicy.of(List.of(), null, null);
-
     private AccessPolicy policy;
 
     public void set(AccessPolicy policy) {
@@ -21,6 +18,6 @@ public class RequestAccess {
     }
 
     public AccessPolicy policy() {
-        return policy == null ? NOTHING : policy;
+        return policy == null ? AccessPolicy.NOTHING : policy;
     }
 }

@@ -2,6 +2,10 @@ package org.bastion.smart.application;
 
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.bastion.identity.application.UserChanged;
+import org.bastion.identity.application.UserService;
+import org.bastion.identity.domain.BastionUser;
 import org.bastion.oauth.application.ClientChanged;
 import org.bastion.oauth.application.ClientRegistry;
 import org.bastion.oauth.application.InvalidTokenException;
@@ -9,20 +13,21 @@ import org.bastion.oauth.application.ScopeCatalog;
 import org.bastion.oauth.application.VerifiedAccessToken;
 import org.bastion.oauth.domain.OAuthClient;
 import org.bastion.smart.domain.AccessPolicy;
+import org.bastion.smart.domain.Reach;
 import org.bastion.smart.domain.SmartScope;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The access policy of a verified token. For Bastion's own tokens the client's registration is
- * consulted again: a disabled or deleted client's tokens stop working, and scopes an admin has
- * since taken from the client no longer count, even in tokens issued before (within
- * CLIENT_CACHE on every node).
+ * The access policy of a verified token. For Bastion's own tokens the client's registration and
+ * the user's standing are consulted again on every request: a disabled or deleted client's or
+ * user's tokens stop working, scopes an admin has since taken from the client no longer count,
+ * and user/ scopes reach what the user reaches now (within CACHE on every node).
  */
 @ApplicationScoped
 public class TokenPolicies {
@@ -30,41 +35,71 @@ public class TokenPolicies {
     @EJB
     ClientRegistry clients;
 
-    /**
-     * How long this node reuses what it read of a client's registration: an admin's change to a
-     * client (disabled, scopes taken away) reaches tokens issued before within this time on every node.
-     */
-    static final Duration CLIENT_CACHE = Duration.ofSeconds(5);
+    @EJB
+    UserService users;
 
-    private record CachedClient(OAuthClient client, Instant read) {
+    /**
+     * How long this node reuses what it read of a client's registration or a user's standing: an
+     * admin's change reaches tokens issued before within this time on every node (at once on the
+     * node that made it, and at once everywhere for revoked tokens).
+     */
+    static final Duration CACHE = Duration.ofSeconds(5);
+
+    private record Cached<T>(T value, Instant read) {
+        boolean fresh(Instant now) {
+            return !read.plus(CACHE).isBefore(now);
+        }
     }
 
-    private final Map<String, CachedClient> cache = new ConcurrentHashMap<>();
+    /** A user as last read: null when there is no such user. */
+    private record Standing(BastionUser user, Reach reach) {
+    }
 
-    /** This node forgets a changed client at once; other nodes within CLIENT_CACHE. */
-    void forget(@jakarta.enterprise.event.Observes ClientChanged change) {
-        cache.remove(change.clientId());
+    private final Map<String, Cached<OAuthClient>> clientCache = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Standing>> userCache = new ConcurrentHashMap<>();
+
+    /** This node forgets a changed client at once; other nodes within CACHE. */
+    void forget(@Observes ClientChanged change) {
+        clientCache.remove(change.clientId());
+    }
+
+    void forget(@Observes UserChanged change) {
+        userCache.remove(change.userId());
     }
 
     private OAuthClient client(String clientId) {
         Instant now = Instant.now();
-        CachedClient cached = cache.get(clientId);
-        if (cached == null || cached.read().plus(CLIENT_CACHE).isBefore(now)) {
+        Cached<OAuthClient> cached = clientCache.get(clientId);
+        if (cached == null || !cached.fresh(now)) {
             OAuthClient client = clients.find(clientId).orElse(null);
             if (client != null) {
                 client.metadata();
             }
-            cached = new CachedClient(client, now);
-            if (cache.size() > 10_000) {
-                cache.clear();
+            cached = new Cached<>(client, now);
+            if (clientCache.size() > 10_000) {
+                clientCache.clear();
             }
-            cache.put(clientId, cached);
+            clientCache.put(clientId, cached);
         }
-        return cached.client();
+        return cached.value();
     }
 
-    /** A token scope as far as the client's registration still allows it: whole, narrowed (system/*.rs to system/Patient.rs), or not. */
-    static List<String> stillAllowed(String scope, OAuthClient client) {
+    private Standing standing(String userId) {
+        Instant now = Instant.now();
+        Cached<Standing> cached = userCache.get(userId);
+        if (cached == null || !cached.fresh(now)) {
+            BastionUser user = users.find(userId).orElse(null);
+            cached = new Cached<>(new Standing(user, user == null ? Reach.NOTHING : users.reach(user)), now);
+            if (userCache.size() > 10_000) {
+                userCache.clear();
+            }
+            userCache.put(userId, cached);
+        }
+        return cached.value();
+    }
+
+    /** A token scope as far as the client may still have it: whole, narrowed (system/*.rs to system/Patient.rs), or not. */
+    public static List<String> stillAllowed(String scope, OAuthClient client) {
         if (ScopeCatalog.allowed(scope, client)) {
             return List.of(scope);
         }
@@ -75,22 +110,56 @@ public class TokenPolicies {
         return client.metadata().getScope().toStringList().stream()
                 .map(SmartScope::parse).flatMap(Optional::stream)
                 .map(registered -> registered.intersect(granted.get())).flatMap(Optional::stream)
-                .map(SmartScope::text).toList();
+                .map(SmartScope::text)
+                .filter(narrowed -> ScopeCatalog.allowed(narrowed, client))
+                .toList();
+    }
+
+    /** The client a Bastion token was issued to, as long as it is registered and enabled. */
+    public OAuthClient liveClient(VerifiedAccessToken token) throws InvalidTokenException {
+        String clientId = token.claims().getClaim("client_id") instanceof String s ? s : null;
+        OAuthClient client = clientId == null ? null : client(clientId);
+        if (client == null) {
+            throw new InvalidTokenException("Token was issued to client '" + clientId + "', which is no longer registered");
+        }
+        if (!client.enabled()) {
+            throw new InvalidTokenException("Token was issued to client '" + clientId + "', which an admin has disabled");
+        }
+        return client;
+    }
+
+    /** The user of a Bastion token, as long as they exist and are enabled; null for a client acting for itself. */
+    public BastionUser liveUser(VerifiedAccessToken token, OAuthClient client) throws InvalidTokenException {
+        return liveStanding(token, client).user();
+    }
+
+    private Standing liveStanding(VerifiedAccessToken token, OAuthClient client) throws InvalidTokenException {
+        String subject = token.getSubject();
+        if (subject == null) {
+            throw new InvalidTokenException("Token has no sub");
+        }
+        if (subject.equals(client.clientId())) {
+            return new Standing(null, Reach.NOTHING);
+        }
+        Standing standing = standing(subject);
+        if (standing.user() == null) {
+            throw new InvalidTokenException("Token was issued for user '" + subject + "', who no longer exists");
+        }
+        if (!standing.user().enabled()) {
+            throw new InvalidTokenException("Token was issued for user '" + standing.user().username() + "', whom an admin has disabled");
+        }
+        return standing;
     }
 
     public AccessPolicy policy(VerifiedAccessToken token, boolean ownToken) throws InvalidTokenException {
-        List<String> scopes = List.copyOf(token.scopes());
-        if (ownToken) {
-            String clientId = token.claims().getClaim("client_id") instanceof String s ? s : null;
-            OAuthClient client = clientId == null ? null : client(clientId);
-            if (client == null) {
-                throw new InvalidTokenException("Token was issued to client '" + clientId + "', which is no longer registered");
-            }
-            if (!client.enabled()) {
-                throw new InvalidTokenException("Token was issued to client '" + clientId + "', which an admin has disabled");
-            }
-            scopes = scopes.stream().flatMap(scope -> stillAllowed(scope, client).stream()).toList();
+        if (!ownToken) {
+            // an external issuer's user claim is its word: a Patient reaches their own record, anyone else nothing
+            String patient = AccessPolicy.patientOf(token.fhirUser());
+            return AccessPolicy.of(token.scopes(), token.patient(), patient == null ? Reach.NOTHING : Reach.of(false, java.util.Set.of(patient)));
         }
-        return AccessPolicy.of(scopes, token.patient(), token.fhirUser());
+        OAuthClient client = liveClient(token);
+        Standing standing = liveStanding(token, client);
+        List<String> scopes = token.scopes().stream().flatMap(scope -> stillAllowed(scope, client).stream()).toList();
+        return AccessPolicy.of(scopes, token.patient(), standing.reach());
     }
 }

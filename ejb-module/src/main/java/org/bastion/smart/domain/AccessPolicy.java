@@ -7,48 +7,56 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * What a token may do with FHIR resources, from its SMART scopes and launch context (App Launch
  * 2.x §3): for an interaction on a type, either a refusal or the resources it may touch.
- * patient/ scopes reach the compartment of the token's patient; user/ scopes act as the
- * fhirUser (a Patient user reaches their own compartment, anyone else what the scope says);
+ * patient/ scopes reach the compartment of the token's patient; user/ scopes reach what the user
+ * reaches (their own record, linked or granted patients, everything an admin granted, or nothing);
  * system/ scopes reach everything the scope names. A v2 scope's query narrows further.
  */
 public final class AccessPolicy {
 
-    /** Every interaction on everything: for work the server does on its own behalf. */
-    public static final AccessPolicy SYSTEM = new AccessPolicy(List.of(SmartScope.parse("system/*.cruds").orElseThrow()), null, null, true);
+    /**
+     * Every interaction on everything, for the server's own work only: bootstrap and batch jobs
+     * (the demo data load). No request path may use it.
+     */
+    public static final AccessPolicy SERVER = new AccessPolicy(List.of(SmartScope.parse("system/*.cruds").orElseThrow()), null, Reach.NOTHING, true);
+
+    /** Nothing at all: what a request has until its token is verified. */
+    public static final AccessPolicy NOTHING = new AccessPolicy(List.of(), null, Reach.NOTHING, false);
 
     private final List<SmartScope> scopes;
     private final String patient;
-    private final String fhirUserPatient;
-    private final boolean system;
+    private final Reach userReach;
+    private final boolean server;
 
-    private AccessPolicy(List<SmartScope> scopes, String patient, String fhirUserPatient, boolean system) {
+    private AccessPolicy(List<SmartScope> scopes, String patient, Reach userReach, boolean server) {
         this.scopes = scopes;
         this.patient = patient;
-        this.fhirUserPatient = fhirUserPatient;
-        this.system = system;
+        this.userReach = userReach;
+        this.server = server;
     }
 
     /**
      * @param grantedScopes the token's scopes (others than SMART resource scopes are ignored)
      * @param patient       the token's patient claim (launch context), or null
-     * @param fhirUser      the token's fhirUser claim (a reference or URL ending in Type/id), or null
+     * @param userReach     the patients the token's user reaches, for user/ scopes
      */
-    public static AccessPolicy of(Collection<String> grantedScopes, String patient, String fhirUser) {
+    public static AccessPolicy of(Collection<String> grantedScopes, String patient, Reach userReach) {
         List<SmartScope> scopes = new ArrayList<>();
         grantedScopes.forEach(s -> SmartScope.parse(s).ifPresent(scopes::add));
-        String userPatient = null;
-        if (fhirUser != null) {
-            String[] parts = fhirUser.split("/");
-            if (parts.length >= 2 && parts[parts.length - 2].equals("Patient")) {
-                userPatient = parts[parts.length - 1];
-            }
+        return new AccessPolicy(List.copyOf(scopes), blankToNull(patient), userReach == null ? Reach.NOTHING : userReach, false);
+    }
+
+    /** The fhirUser reference (or URL ending in Type/id) of a Patient, as its id; null for anyone else. */
+    public static String patientOf(String fhirUser) {
+        if (fhirUser == null) {
+            return null;
         }
-        return new AccessPolicy(List.copyOf(scopes), blankToNull(patient), userPatient, false);
+        String[] parts = fhirUser.split("/");
+        return parts.length >= 2 && parts[parts.length - 2].equals("Patient") && !parts[parts.length - 1].isBlank()
+                ? parts[parts.length - 1] : null;
     }
 
     /** One way a scope grants access: within a patient's compartment (or anywhere when null), matching a query (or anything). */
@@ -67,6 +75,11 @@ public final class AccessPolicy {
         public boolean denied() {
             return alternatives.isEmpty();
         }
+
+        /** Whether some alternative may reach into a patient's compartment. */
+        public boolean reachesPatient(String patientId) {
+            return alternatives.stream().anyMatch(a -> a.patient() == null || a.patient().equals(patientId));
+        }
     }
 
     /** The restriction for an interaction on a resource type; denied() when no scope grants it. */
@@ -76,32 +89,33 @@ public final class AccessPolicy {
             if (!scope.permissions().contains(permission) || !(scope.allResourceTypes() || scope.resourceType().equals(resourceType))) {
                 continue;
             }
-            Optional<String> compartment = compartment(scope.context());
-            if (compartment == null) {
-                continue;
-            }
-            Alternative alternative = new Alternative(compartment.orElse(null), scope.query());
-            if (alternative.unrestricted()) {
-                return new Restriction(List.of(alternative));
-            }
-            if (!alternatives.contains(alternative)) {
-                alternatives.add(alternative);
+            for (Alternative alternative : alternatives(scope)) {
+                if (alternative.unrestricted()) {
+                    return new Restriction(List.of(alternative));
+                }
+                if (!alternatives.contains(alternative)) {
+                    alternatives.add(alternative);
+                }
             }
         }
         return new Restriction(List.copyOf(alternatives));
     }
 
-    /** The patient a context's scopes are confined to: empty for none, null when the scope cannot apply. */
-    private Optional<String> compartment(Context context) {
-        return switch (context) {
-            case SYSTEM -> Optional.empty();
-            case USER -> Optional.ofNullable(fhirUserPatient);
-            case PATIENT -> patient == null ? null : Optional.of(patient);
+    /** The ways one scope grants access: none when its context cannot apply (no patient claim, a user who reaches nothing). */
+    private List<Alternative> alternatives(SmartScope scope) {
+        return switch (scope.context()) {
+            case SYSTEM -> List.of(new Alternative(null, scope.query()));
+            case PATIENT -> patient == null ? List.of() : List.of(new Alternative(patient, scope.query()));
+            case USER -> userReach instanceof Reach.Everything ? List.of(new Alternative(null, scope.query()))
+                    : userReach instanceof Reach.Patients patients
+                    ? patients.ids().stream().sorted().map(id -> new Alternative(id, scope.query())).toList()
+                    : List.of();
         };
     }
 
-    public boolean system() {
-        return system;
+    /** Whether this is the server's own authority (bootstrap and batch jobs). */
+    public boolean server() {
+        return server;
     }
 
     /** Why an interaction is refused, naming the scopes that would allow it, for a 403 OperationOutcome. */
@@ -121,6 +135,11 @@ public final class AccessPolicy {
         boolean patientScopes = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT);
         if (patient == null && patientScopes) {
             message.append("; its patient/ scopes grant nothing because the token has no patient claim (launch context)");
+        }
+        boolean userScopes = scopes.stream().anyMatch(s -> s.context() == Context.USER);
+        if (userScopes && userReach instanceof Reach.Nothing) {
+            message.append("; its user/ scopes grant nothing because the token's user reaches no patient (a Patient fhirUser,"
+                    + " a linked RelatedPerson or an admin's grant gives a user their reach)");
         }
         message.append(". Granted: ").append(scopes.isEmpty() ? "no SMART resource scopes" : String.join(" ", scopes.stream().map(SmartScope::text).toList()));
         return message.toString();

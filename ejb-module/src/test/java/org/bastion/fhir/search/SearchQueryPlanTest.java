@@ -143,7 +143,9 @@ class SearchQueryPlanTest {
             String[] kv = pair.split("=", 2);
             params.computeIfAbsent(kv[0], k -> new ArrayList<>()).add(kv[1]);
         }
-        return plan(type, query, new SearchQuery(type, params));
+        // as a system/ token sees it: chains and _has reach every resource
+        return plan(type, query, new SearchQuery(type, params, other -> new org.bastion.smart.domain.AccessPolicy.Restriction(
+                List.of(new org.bastion.smart.domain.AccessPolicy.Alternative(null, null)))));
     }
 
     /** How many of the generated patients satisfy a condition on their number. */

@@ -23,32 +23,48 @@ class AccessPolicyTest {
 
     @Test
     void patientScopesWithoutALaunchPatientGrantNothingAndSayWhy() {
-        AccessPolicy policy = AccessPolicy.of(List.of("patient/Observation.rs"), null, null);
+        AccessPolicy policy = AccessPolicy.of(List.of("patient/Observation.rs"), null, Reach.NOTHING);
         assertTrue(policy.restriction(Permission.READ, "Observation").denied());
         assertTrue(policy.refusal(Permission.READ, "Observation").contains("no patient claim"));
     }
 
     @Test
     void v2QueriesNarrowAndTheBroadestGrantWins() {
-        AccessPolicy narrow = AccessPolicy.of(List.of("patient/Observation.rs?category=laboratory", "patient/Observation.rs?category=vital-signs"), "p", null);
+        AccessPolicy narrow = AccessPolicy.of(List.of("patient/Observation.rs?category=laboratory", "patient/Observation.rs?category=vital-signs"), "p", Reach.NOTHING);
         assertEquals(List.of(new Alternative("p", "category=laboratory"), new Alternative("p", "category=vital-signs")),
                 narrow.restriction(Permission.SEARCH, "Observation").alternatives());
-        AccessPolicy broad = AccessPolicy.of(List.of("patient/Observation.rs?category=laboratory", "system/Observation.r"), "p", null);
+        AccessPolicy broad = AccessPolicy.of(List.of("patient/Observation.rs?category=laboratory", "system/Observation.r"), "p", Reach.NOTHING);
         assertTrue(broad.restriction(Permission.READ, "Observation").unrestricted());
         assertFalse(broad.restriction(Permission.SEARCH, "Observation").unrestricted(), "search comes only from the narrow scope");
     }
 
     @Test
-    void userScopesActAsTheFhirUser() {
-        AccessPolicy patientUser = AccessPolicy.of(List.of("user/*.cruds"), null, "https://ehr.example.org/fhir/r4/Patient/p7");
+    void userScopesReachWhatTheUserReaches() {
+        AccessPolicy patientUser = AccessPolicy.of(List.of("user/*.cruds"), null, Reach.of(false, java.util.Set.of("p7")));
         assertEquals(List.of(new Alternative("p7", null)), patientUser.restriction(Permission.UPDATE, "Condition").alternatives());
-        AccessPolicy practitioner = AccessPolicy.of(List.of("user/*.cruds"), null, "Practitioner/d1");
-        assertTrue(practitioner.restriction(Permission.DELETE, "Condition").unrestricted());
+        AccessPolicy listed = AccessPolicy.of(List.of("user/Observation.rs"), null, Reach.of(false, java.util.Set.of("p2", "p1")));
+        assertEquals(List.of(new Alternative("p1", null), new Alternative("p2", null)), listed.restriction(Permission.READ, "Observation").alternatives());
+        AccessPolicy everyPatient = AccessPolicy.of(List.of("user/*.cruds"), null, Reach.EVERYTHING);
+        assertTrue(everyPatient.restriction(Permission.DELETE, "Condition").unrestricted());
+        AccessPolicy nobody = AccessPolicy.of(List.of("user/*.cruds"), null, Reach.NOTHING);
+        assertTrue(nobody.restriction(Permission.READ, "Patient").denied(), "a user the server cannot place reaches nothing");
+        assertTrue(nobody.refusal(Permission.READ, "Patient").contains("reaches no patient"));
+    }
+
+    @Test
+    void onlyAPatientFhirUserNamesAPatient() {
+        assertEquals("p7", AccessPolicy.patientOf("https://ehr.example.org/fhir/r4/Patient/p7"));
+        assertEquals("p7", AccessPolicy.patientOf("Patient/p7"));
+        assertEquals(null, AccessPolicy.patientOf("Practitioner/d1"));
+        assertEquals(null, AccessPolicy.patientOf("RelatedPerson/r1"));
+        assertEquals(null, AccessPolicy.patientOf("Patient/"));
+        assertEquals(null, AccessPolicy.patientOf("garbage"));
+        assertEquals(null, AccessPolicy.patientOf(null));
     }
 
     @Test
     void systemScopesNameTheirTypes() {
-        AccessPolicy policy = AccessPolicy.of(List.of("system/Patient.write"), null, null);
+        AccessPolicy policy = AccessPolicy.of(List.of("system/Patient.write"), null, Reach.NOTHING);
         assertTrue(policy.restriction(Permission.UPDATE, "Patient").unrestricted());
         assertTrue(policy.restriction(Permission.READ, "Patient").denied());
         assertTrue(policy.restriction(Permission.CREATE, "Observation").denied());

@@ -2,7 +2,6 @@ package org.bastion.admin.rest;
 
 import org.bastion.platform.rest.BearerCredentials;
 import jakarta.annotation.Priority;
-import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
@@ -10,7 +9,10 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
-import org.bastion.identity.application.UserService;
+import org.bastion.oauth.application.ClientRegistry;
+import org.bastion.oauth.application.ScopeCatalog;
+import org.bastion.oauth.domain.OAuthClient;
+import org.bastion.smart.application.TokenPolicies;
 import org.bastion.identity.domain.BastionUser;
 import org.bastion.oauth.application.AccessTokenVerifier;
 import org.bastion.oauth.application.InvalidTokenException;
@@ -19,7 +21,11 @@ import org.bastion.platform.rest.BearerSecurityContext;
 
 import java.util.Optional;
 
-/** Admin calls need a valid Bastion access token whose user holds the admin role; a refusal says which part failed. */
+/**
+ * Admin calls need a valid Bastion access token with the admin scope, of a client that may have it
+ * and is still enabled, whose user still exists, is enabled and holds the admin role; checked on
+ * every request. A refusal says which part failed.
+ */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
 public class AdminTokenFilter implements ContainerRequestFilter {
@@ -27,8 +33,8 @@ public class AdminTokenFilter implements ContainerRequestFilter {
     @Inject
     AccessTokenVerifier verifier;
 
-    @EJB
-    UserService users;
+    @Inject
+    TokenPolicies policies;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -41,19 +47,29 @@ public class AdminTokenFilter implements ContainerRequestFilter {
             return;
         }
         VerifiedAccessToken token;
+        OAuthClient client;
+        BastionUser user;
         try {
             token = verifier.verify(bearer.get());
+            client = policies.liveClient(token);
+            user = policies.liveUser(token, client);
         } catch (InvalidTokenException e) {
             request.abortWith(AdminErrors.unauthorized(e.getMessage()));
             return;
         }
-        Optional<BastionUser> user = users.find(token.getSubject()).filter(BastionUser::enabled);
-        if (user.isEmpty() || !user.get().hasRole(BastionUser.ADMIN_ROLE)) {
+        // the admin scope, in a token of a client that may (still) have it: an admin signing in to some app gives that app no admin power
+        if (!token.scopes().contains(ScopeCatalog.ADMIN) || !ScopeCatalog.allowed(ScopeCatalog.ADMIN, client)) {
+            request.abortWith(AdminErrors.error(403, "insufficient_scope", "The admin API takes tokens with the admin scope issued to the console ("
+                    + ClientRegistry.CONSOLE_CLIENT_ID + ") or to a client an admin granted that scope; this token was issued to client "
+                    + client.clientId() + " with the scopes '" + String.join(" ", token.scopes()) + "'"));
+            return;
+        }
+        if (user == null || !user.hasRole(BastionUser.ADMIN_ROLE)) {
             request.abortWith(AdminErrors.error(403, "insufficient_role",
                     "The token's user (sub " + token.getSubject() + ") does not have the admin role"));
             return;
         }
-        BastionUser admin = user.get();
+        BastionUser admin = user;
         request.setSecurityContext(new BearerSecurityContext(admin::id, admin.roles(), request.getSecurityContext().isSecure()));
     }
 }

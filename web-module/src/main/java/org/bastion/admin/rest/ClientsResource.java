@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import net.minidev.json.JSONArray;
 import net.minidev.json.JSONObject;
 import org.bastion.oauth.application.ClientRegistry;
+import org.bastion.oauth.application.ClientTrust;
 import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.domain.OAuthClient;
 import org.bastion.oauth.rest.RegistrationResource;
@@ -145,6 +146,30 @@ public class ClientsResource {
         return view(registry.enable(client(id), true)).toJSONString();
     }
 
+    @PUT
+    @Path("{id}/trust")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Decide what a client is trusted with", description = "approved_grant_types and approved_scope: what a self-registered client"
+            + " may have beyond the registration policy; jwt_bearer_subjects: usernames or role:<name> it may name as sub in the JWT bearer grant;"
+            + " resource_server: whether it may introspect other clients' tokens. A field left out keeps its value.")
+    @RequestBody(ref = "Client")
+    @APIResponse(responseCode = "200", ref = "Client")
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public String trust(@PathParam("id") String id, String body) {
+        OAuthClient client = changeable(id);
+        jakarta.json.JsonObject json = AdminJson.object(body);
+        java.util.List<String> grants = json.containsKey("approved_grant_types")
+                ? java.util.List.copyOf(AdminJson.strings(json, "approved_grant_types")) : client.approvedGrantTypes();
+        java.util.List<String> scope = json.containsKey("approved_scope")
+                ? ClientTrust.words(AdminJson.string(json, "approved_scope")) : client.approvedScope();
+        java.util.List<String> subjects = json.containsKey("jwt_bearer_subjects")
+                ? java.util.List.copyOf(AdminJson.strings(json, "jwt_bearer_subjects")) : client.jwtBearerSubjects();
+        boolean resourceServer = json.containsKey("resource_server") ? AdminJson.bool(json, "resource_server") : client.resourceServer();
+        return view(registry.trust(client, grants, scope, subjects, resourceServer)).toJSONString();
+    }
+
     private OAuthClient client(String id) {
         return registry.find(id).orElseThrow(() -> new jakarta.ws.rs.NotFoundException("No client " + id));
     }
@@ -157,12 +182,23 @@ public class ClientsResource {
         return client(id);
     }
 
+    private static JSONArray array(java.util.List<String> values) {
+        JSONArray array = new JSONArray();
+        array.addAll(values);
+        return array;
+    }
+
     /** The registered metadata with the client's id, kind, how it was registered, state and creation time. */
     static JSONObject view(OAuthClient client) {
         JSONObject json = client.metadata().toJSONObject();
         json.put("client_id", client.clientId());
         json.put("client_type", client.isPublic() ? "public" : "confidential");
         json.put("registration", client.dynamic() ? "dynamic" : "console");
+        json.put("trust", client.selfRegistered() ? "self-registered" : "admin");
+        json.put("approved_grant_types", array(client.approvedGrantTypes()));
+        json.put("approved_scope", String.join(" ", client.approvedScope()));
+        json.put("jwt_bearer_subjects", array(client.jwtBearerSubjects()));
+        json.put("resource_server", client.resourceServer());
         json.put("enabled", client.enabled());
         json.put("created_at", client.createdAt().toString());
         return json;

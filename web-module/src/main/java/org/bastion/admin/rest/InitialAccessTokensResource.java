@@ -39,16 +39,20 @@ public class InitialAccessTokensResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Issue an initial access token", description = "The token is in the answer, once.")
+    @Operation(summary = "Issue an initial access token", description = "The token is in the answer, once. approved_grant_types and approved_scope: the approval clients registered with it start with.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "InitialAccessToken")))
     @APIResponse(responseCode = "201", description = "The token", content = @Content(mediaType = "application/json", schema = @Schema(ref = "InitialAccessToken")))
     @APIResponse(responseCode = "400", ref = "BadInput")
     public Response issue(String body) {
         JsonObject json = AdminJson.object(body);
+        java.util.List<String> grants = java.util.List.copyOf(AdminJson.strings(json, "approved_grant_types"));
+        java.util.List<String> scope = org.bastion.oauth.application.ClientTrust.words(AdminJson.string(json, "approved_scope"));
         InitialAccessTokens.Issued issued = tokens.issue((int) number(json, "uses", 1), number(json, "expires_in", 86_400),
-                security.getUserPrincipal().getName());
+                security.getUserPrincipal().getName(), grants, scope);
         return Response.status(201).entity(Json.createObjectBuilder().add("token", issued.token())
-                .add("expires_at", issued.expiresAt().toString()).add("uses", issued.uses()).build().toString()).build();
+                .add("expires_at", issued.expiresAt().toString()).add("uses", issued.uses())
+                .add("approved_grant_types", Json.createArrayBuilder(grants)).add("approved_scope", String.join(" ", scope))
+                .build().toString()).build();
     }
 
     @GET
@@ -60,7 +64,9 @@ public class InitialAccessTokensResource {
         for (var token : tokens.usable()) {
             list.add(Json.createObjectBuilder().add("id", token.id()).add("created_by", String.valueOf(token.createdBy()))
                     .add("created_at", token.createdAt().toString()).add("expires_at", token.expiresAt().toString())
-                    .add("remaining_uses", token.remainingUses()));
+                    .add("remaining_uses", token.remainingUses())
+                    .add("approved_grant_types", Json.createArrayBuilder(token.approvedGrantTypes()))
+                    .add("approved_scope", String.join(" ", token.approvedScope())));
         }
         return list.build().toString();
     }

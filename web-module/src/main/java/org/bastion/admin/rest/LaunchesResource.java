@@ -38,15 +38,16 @@ public class LaunchesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Make a launch handle", description = "For a patient (and encounter): pass it to an app as launch= with iss= the FHIR base URL.")
+    @Operation(summary = "Make a launch handle", description = "For a patient (and encounter), an app (client_id) and the user who opens it (username; default: the admin making it): pass it to that app as launch= with iss= the FHIR base URL. Good once, for 5 minutes.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "Launch")))
     @APIResponse(responseCode = "201", description = "The handle", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Launch")))
     @APIResponse(responseCode = "400", ref = "BadInput")
     public Response create(String body) {
         JsonObject json = AdminJson.object(body);
         LaunchContext context = launches.create(AdminJson.string(json, "patient"), AdminJson.string(json, "encounter"),
-                security.getUserPrincipal().getName());
+                AdminJson.string(json, "client_id"), AdminJson.string(json, "username"), security.getUserPrincipal().getName());
         JsonObjectBuilder result = Json.createObjectBuilder().add("launch", context.handle()).add("patient", context.patient())
+                .add("client_id", context.clientId())
                 .add("expires_at", context.expiresAt().toString());
         if (context.encounter() != null) {
             result.add("encounter", context.encounter());

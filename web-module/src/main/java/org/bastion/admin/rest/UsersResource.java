@@ -7,6 +7,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.PathParam;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.bastion.identity.application.UserService;
 import org.bastion.identity.domain.BastionUser;
+import org.bastion.smart.domain.Reach;
 
 import java.net.URI;
 import java.util.Set;
@@ -47,7 +49,11 @@ public class UsersResource {
         String password = AdminJson.string(json, "password");
         BastionUser user = users.create(AdminJson.string(json, "username"), password == null ? null : password.toCharArray(),
                 AdminJson.string(json, "fhirUser"), AdminJson.strings(json, "roles"), AdminJson.string(json, "locale"));
-        return Response.created(URI.create("users/" + user.id())).entity(view(user).build().toString()).build();
+        if (json.containsKey("all_patients") || json.containsKey("patients")) {
+            user = users.update(user.id(), user.fhirUser(), user.roles(), user.locale(), true,
+                    json.containsKey("all_patients") && AdminJson.bool(json, "all_patients"), AdminJson.strings(json, "patients"));
+        }
+        return Response.created(URI.create("users/" + user.id())).entity(view(user, users).build().toString()).build();
     }
 
     @GET
@@ -58,7 +64,7 @@ public class UsersResource {
     public String list(@QueryParam("q") String q, @QueryParam("_count") String count, @QueryParam("_offset") String offset) {
         JsonArrayBuilder list = Json.createArrayBuilder();
         users.list(q, AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE), AdminJson.number("_count", count, 50, 1, 500))
-                .forEach(u -> list.add(view(u)));
+                .forEach(u -> list.add(view(u, users)));
         return list.build().toString();
     }
 
@@ -69,7 +75,7 @@ public class UsersResource {
     @APIResponse(responseCode = "200", ref = "User")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public String read(@PathParam("id") String id) {
-        return view(user(id)).build().toString();
+        return view(user(id), users).build().toString();
     }
 
     /** fhirUser, roles, locale and enabled; a field left out keeps its value. */
@@ -89,7 +95,22 @@ public class UsersResource {
         Set<String> roles = json.containsKey("roles") ? AdminJson.strings(json, "roles") : user.roles();
         String locale = json.containsKey("locale") ? AdminJson.string(json, "locale") : user.locale();
         boolean enabled = json.containsKey("enabled") ? AdminJson.bool(json, "enabled") : user.enabled();
-        return view(users.update(id, fhirUser == null || fhirUser.isBlank() ? null : fhirUser, roles, locale, enabled)).build().toString();
+        boolean allPatients = json.containsKey("all_patients") ? AdminJson.bool(json, "all_patients") : user.allPatients();
+        Set<String> patients = json.containsKey("patients") ? AdminJson.strings(json, "patients") : user.patients();
+        return view(users.update(id, fhirUser == null || fhirUser.isBlank() ? null : fhirUser, roles, locale, enabled, allPatients, patients),
+                users).build().toString();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a user", description = "Their tokens, sessions and consents end at once; the audit trail keeps their id. The last enabled admin cannot be deleted.")
+    @APIResponse(responseCode = "204", ref = "Done")
+    @APIResponse(responseCode = "400", ref = "BadInput")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Response delete(@PathParam("id") String id) {
+        user(id);
+        users.delete(id);
+        return Response.noContent().build();
     }
 
     @POST
@@ -111,9 +132,16 @@ public class UsersResource {
         return users.find(id).orElseThrow(() -> new jakarta.ws.rs.NotFoundException("No user " + id));
     }
 
-    static JsonObjectBuilder view(BastionUser user) {
+    /** The user, with their reach: all_patients and patients as an admin granted them, and reach as the server decides it. */
+    static JsonObjectBuilder view(BastionUser user, UserService users) {
+        Reach reach = users.reach(user);
+        String kind = reach instanceof Reach.Everything ? "all-patients" : reach instanceof Reach.Nothing ? "nothing"
+                : user.fhirUser() != null && user.fhirUser().startsWith("Patient/") ? "own-record"
+                : user.fhirUser() != null && user.fhirUser().startsWith("RelatedPerson/") ? "linked-patients" : "listed-patients";
         JsonObjectBuilder json = Json.createObjectBuilder().add("id", user.id()).add("username", user.username())
                 .add("roles", Json.createArrayBuilder(user.roles())).add("enabled", user.enabled())
+                .add("all_patients", user.allPatients()).add("patients", Json.createArrayBuilder(new java.util.TreeSet<>(user.patients())))
+                .add("reach", kind)
                 .add("created_at", user.createdAt().toString());
         if (user.fhirUser() != null) {
             json.add("fhirUser", user.fhirUser());

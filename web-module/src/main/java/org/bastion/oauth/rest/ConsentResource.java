@@ -60,9 +60,10 @@ public class ConsentResource {
         List<ScopeChoice> choices = r.scopes().stream()
                 .map(scope -> new ScopeChoice(scope, descriptions.describe(scope, locale), true))
                 .toList();
-        ConsentPage.PatientPicker picker = AuthorizationFlow.needsPatientPicker(r) ? patients.picker(patientQuery) : null;
+        ConsentPage.PatientPicker picker = AuthorizationFlow.needsPatientPicker(r) ? patients.picker(patientQuery, r.pending().userId()) : null;
         ConsentPage page = new ConsentPage(steps.action("consent"), r.pending().id(), r.pending().csrf(), r.client().name(),
-                flow.username(r.pending().userId()), choices, picker, error);
+                flow.username(r.pending().userId()), choices, picker, error, r.client().selfRegistered()
+                && r.client().approvedGrantTypes().isEmpty() && r.client().approvedScope().isEmpty());
         return PageResponses.html(status, pages.consent(locale, page), pages).build();
     }
 
@@ -81,7 +82,7 @@ public class ConsentResource {
         List<String> ticked = form.get("scope");
         Set<String> scopes = ticked == null ? Set.of() : new HashSet<>(ticked);
         String patient = form.getFirst("patient");
-        if (approved && AuthorizationFlow.needsPatientPicker(request) && scopes.contains("launch/patient") && !patients.exists(patient)) {
+        if (approved && AuthorizationFlow.needsPatientPicker(request) && scopes.contains("launch/patient") && !patients.chosen(patient, request.pending().userId())) {
             return show(request, form.getFirst("patient_q"), new Message("consent.patient.required"), 400);
         }
         return steps.respond(flow.consent(request, approved, scopes, patient), headers).build();

@@ -15,6 +15,7 @@ public class OAuthApplication extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(JwksResource.class, DiscoveryResource.class, AuthorizationResource.class, LoginResource.class,
                 ConsentResource.class, LogoutResource.class, TokenResource.class, IntrospectionResource.class, SmartStyleResource.class,
-                UserInfoResource.class, RegistrationResource.class, OAuthExceptionMapper.class, CorsFilter.class);
+                UserInfoResource.class, RegistrationResource.class, OAuthExceptionMapper.class, OAuthUnexpectedExceptionMapper.class,
+                CorsFilter.class);
     }
 }

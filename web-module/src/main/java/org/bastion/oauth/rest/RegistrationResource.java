@@ -25,7 +25,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import net.minidev.json.JSONObject;
 import org.bastion.oauth.application.ClientRegistry;
-import org.bastion.oauth.application.InitialAccessTokens;
 import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.domain.OAuthClient;
 import org.bastion.platform.BastionSettings;
@@ -43,9 +42,6 @@ public class RegistrationResource {
     @EJB
     ClientRegistry registry;
 
-    @EJB
-    InitialAccessTokens initialAccessTokens;
-
     @Inject
     BastionSettings settings;
 
@@ -56,13 +52,13 @@ public class RegistrationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response register(String body) throws OAuthException {
+        String token = null;
         if (!settings.registrationOpen()) {
-            String token = BearerCredentials.token(headers.getHeaderString(HttpHeaders.AUTHORIZATION)).orElseThrow(() ->
+            token = BearerCredentials.token(headers.getHeaderString(HttpHeaders.AUTHORIZATION)).orElseThrow(() ->
                     OAuthException.invalidToken("Registration needs an initial access token from an admin, sent as "
                             + "Authorization: Bearer (open registration is off; BASTION_REGISTRATION=open turns it on for development)"));
-            initialAccessTokens.spend(token);
         }
-        ClientRegistry.Registered registered = registry.register(metadata(body), true);
+        ClientRegistry.Registered registered = registry.registerSelf(metadata(body), token, settings.registrationOpen());
         return OAuthResponses.json(201, information(registered, true));
     }
 

@@ -28,7 +28,7 @@ public class ScopeDescriptions {
         if (admin.isPresent()) {
             return admin.get();
         }
-        if (ScopeCatalog.STANDARD.contains(scope)) {
+        if (ScopeCatalog.STANDARD.contains(scope) || ScopeCatalog.ADMIN.equals(scope)) {
             return pages.message(locale, new Message("scope." + scope));
         }
         return SmartScope.parse(scope).map(s -> smart(s, locale))

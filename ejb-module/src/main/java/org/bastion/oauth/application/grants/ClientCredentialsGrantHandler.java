@@ -2,7 +2,6 @@ package org.bastion.oauth.application.grants;
 
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.GrantType;
-import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -35,21 +34,13 @@ public class ClientCredentialsGrantHandler implements GrantHandler {
         if (client.isPublic()) {
             throw OAuthException.unauthorizedClient("client_credentials needs a confidential client; " + client.clientId() + " is public");
         }
-        // Without a scope: whatever of the client's registered scopes a client acting for itself can have.
-        Scope requested = request.getScope() != null ? request.getScope()
-                : new Scope(client.metadata().getScope() == null ? new String[0]
-                        : client.metadata().getScope().toStringList().stream().filter(s -> !needsUser(s)).toArray(String[]::new));
-        Set<String> granted = scopes.check(requested, client);
+        Set<String> granted = scopes.check(ScopeCatalog.requestedOrDefault(request.getScope(), client, "client_credentials"), client);
         for (String scope : granted) {
-            if (needsUser(scope)) {
+            if (ScopeCatalog.needsUser(scope)) {
                 throw OAuthException.invalidScope("Scope '" + scope + "' needs a signed-in user; client_credentials grants system/ scopes");
             }
         }
         GrantContext context = new GrantContext(null, String.join(" ", granted), null, null, null);
         return issuer.issue(new TokenIssuer.Issue(client, context, null, false, null, null));
-    }
-
-    private static boolean needsUser(String scope) {
-        return scope.startsWith("patient/") || scope.startsWith("user/") || ScopeCatalog.STANDARD.contains(scope);
     }
 }

@@ -13,12 +13,18 @@ import java.util.List;
  * @param scopes     the permissions asked for, in display order
  * @param picker     the patient picker of a standalone launch asking for launch/patient; null when none
  * @param error      what to correct before deciding; null when nothing
+ * @param unreviewed the client registered itself and no admin approved it: the user is told so
  */
 public record ConsentPage(String action, String requestId, String csrf, String clientName, String username,
-                          List<ScopeChoice> scopes, PatientPicker picker, Message error) {
+                          List<ScopeChoice> scopes, PatientPicker picker, Message error, boolean unreviewed) {
 
     public ConsentPage {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
+    }
+
+    public ConsentPage(String action, String requestId, String csrf, String clientName, String username,
+                       List<ScopeChoice> scopes, PatientPicker picker, Message error) {
+        this(action, requestId, csrf, clientName, username, scopes, picker, error, false);
     }
 
     public ConsentPage(String action, String requestId, String csrf, String clientName, String username, List<ScopeChoice> scopes) {

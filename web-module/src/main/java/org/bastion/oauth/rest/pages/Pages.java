@@ -278,6 +278,9 @@ public class Pages {
                 .append(escape(message(lang, new Message("consent.signed_in_as", "\u0000")))
                         .replace("\u0000", "<strong>" + escape(page.username()) + "</strong>"))
                 .append("</p>\n");
+        if (page.unreviewed()) {
+            body.append("<p class=\"alert\" role=\"note\" data-test=\"unreviewed-client\">").append(text(lang, "consent.unreviewed")).append("</p>\n");
+        }
         if (page.error() != null) {
             body.append("<div class=\"alert\" role=\"alert\">").append(escape(message(lang, page.error()))).append("</div>\n");
         }
