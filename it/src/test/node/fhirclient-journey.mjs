@@ -6,7 +6,7 @@
 // origins (CORS) from the browser.
 //
 //   BASTION_URL          Bastion's base URL                                (default http://localhost:8080)
-//   ADMIN_USERNAME       user who signs in and picks the patient           (default admin; or BASTION_USERNAME)
+//   ADMIN_USERNAME       user who signs in and picks the patient (one who reaches it)  (default admin; or BASTION_USERNAME)
 //   ADMIN_PASSWORD       that user's password                              (default admin-pw; or BASTION_PASSWORD)
 //   SCREENSHOTS          where page screenshots go                         (default ./screenshots; or SCREENSHOT_DIR)
 //   CHROMIUM             the Chromium executable                           (default /usr/bin/chromium; or CHROMIUM_PATH)

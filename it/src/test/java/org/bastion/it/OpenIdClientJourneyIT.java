@@ -29,10 +29,16 @@ class OpenIdClientJourneyIT {
 
     @Test
     void openIdClientCompletesEveryFlowInABrowser() throws IOException, InterruptedException {
+        // a clinician an admin granted every patient: user/ scopes reach only what a user was granted
+        String clinician = "oidc-clinician-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        java.net.http.HttpResponse<String> created = new Browser().postJson(BASE + "/admin/api/users", "{\"username\":\"" + clinician
+                + "\",\"password\":\"correct horse battery\",\"fhirUser\":\"Practitioner/" + clinician + "\",\"all_patients\":true}",
+                "Authorization", "Bearer " + OAuthClientSupport.adminToken(BASE));
+        org.junit.jupiter.api.Assertions.assertEquals(201, created.statusCode(), created.body());
         NodeJourney.run("oidc-journey.mjs", "oidc-journey", Map.of(
                 "BASTION_URL", BASE,
-                "BASTION_USERNAME", "admin",
-                "BASTION_PASSWORD", OAuthContract.adminPassword(),
+                "BASTION_USERNAME", clinician,
+                "BASTION_PASSWORD", "correct horse battery",
                 // Clients that register themselves get client_credentials, the JWT bearer grant,
                 // system/ scopes and introspection of others' tokens only once an admin approves them.
                 "ADMIN_TOKEN", OAuthClientSupport.adminToken(BASE),

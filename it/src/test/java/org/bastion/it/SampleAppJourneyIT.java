@@ -60,8 +60,9 @@ class SampleAppJourneyIT {
     void officialSmartClientCompletesAStandaloneLaunch() throws IOException, InterruptedException {
         NodeJourney.run("fhirclient-journey.mjs", "fhirclient-journey", Map.of(
                 "BASTION_URL", BASE,
-                "ADMIN_USERNAME", "admin",
-                "ADMIN_PASSWORD", OAuthClientSupport.adminPassword(),
+                // the patient picker offers what the signed-in user reaches: the demo clinician, whom the demo grants every patient
+                "ADMIN_USERNAME", "demo-practitioner",
+                "ADMIN_PASSWORD", "demo-practitioner",
                 // The journey's self-registered backend client needs an admin's approval for client_credentials.
                 "ADMIN_TOKEN", OAuthClientSupport.adminToken(BASE),
                 "FHIRCLIENT_APP_PORT", "8690",

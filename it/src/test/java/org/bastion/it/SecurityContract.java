@@ -145,6 +145,47 @@ abstract class SecurityContract extends OAuthClientSupport {
         assertEquals(200, admin("GET", "/users", null).statusCode(), "the console's admin token works");
     }
 
+    // --- the calls that grant power refuse bad input and anyone but an admin ---------------------
+
+    @Test
+    void theTrustAndReachCallsNameTheBadFieldAndTakeOnlyAnAdmin() {
+        Registered client = selfRegisteredConfidential(browser, "client_credentials", "system/Patient.rs");
+        String trust = "/clients/" + client.id() + "/trust";
+        for (String[] bad : List.of(new String[] {"{\"approved_grant_types\":[\"implicit\"]}", "approved_grant_types"},
+                new String[] {"{\"approved_grant_types\":\"client_credentials\"}", "approved_grant_types"},
+                new String[] {"{\"approved_scope\":\"system/*.rs \\\"x\"}", "approved_scope"},
+                new String[] {"{\"jwt_bearer_subjects\":[\"a b\"]}", "jwt_bearer_subjects"},
+                new String[] {"{\"resource_server\":\"yes\"}", "resource_server"},
+                new String[] {"{\"approved_scope\":\"" + "x".repeat(70_000) + "\"}", "body"})) {
+            HttpResponse<String> refused = admin("PUT", trust, bad[0]);
+            assertEquals(400, refused.statusCode(), bad[0].length() > 200 ? bad[1] : bad[0] + " " + refused.body());
+            assertEquals(bad[1], json(refused).get("field"), refused.body());
+        }
+        assertEquals(404, admin("PUT", "/clients/no-such-client/trust", "{\"resource_server\":true}").statusCode());
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"), "Authorization", client.basic()),
+                400, "unauthorized_client", "registered itself");
+
+        String user = createUserWithId(adminToken(), "sec-bad-" + run, "");
+        HttpResponse<String> badPatient = admin("PUT", "/users/" + user, "{\"patients\":[\"../etc\"]}");
+        assertEquals(400, badPatient.statusCode());
+        assertEquals("patients", json(badPatient).get("field"));
+        HttpResponse<String> badIat = admin("POST", "/initial-access-tokens", "{\"approved_grant_types\":[\"password\"]}");
+        assertEquals(400, badIat.statusCode());
+        assertEquals("approved_grant_types", json(badIat).get("field"));
+
+        // a user's token, even with a stolen client's approval at stake, cannot decide anything
+        String userToken = userToken("sec-bad-" + run, PASSWORD);
+        HttpResponse<String> notAdmin = browser.json("PUT", baseUrl() + "/admin/api" + trust, "{\"approved_grant_types\":[\"client_credentials\"]}",
+                "Authorization", "Bearer " + userToken);
+        assertEquals(403, notAdmin.statusCode());
+        assertEquals("insufficient_role", json(notAdmin).get("error"));
+        HttpResponse<String> noToken = browser.json("DELETE", baseUrl() + "/admin/api/users/" + user, null);
+        assertEquals(401, noToken.statusCode());
+        assertEquals(200, admin("GET", "/users/" + user, null).statusCode(), "nothing was deleted");
+        assertError(browser.postForm(issuer() + "/token", form("grant_type", "client_credentials"), "Authorization", client.basic()),
+                400, "unauthorized_client", "registered itself");
+    }
+
     // --- 2: the standalone picker offers only the user's reach ------------------------------
 
     @Test
