@@ -241,10 +241,11 @@ public class FhirRepository {
         List<ResourceVersion> shown = new ArrayList<>();
         for (ResourceVersion version : versions) {
             Restriction restriction = restrictions.computeIfAbsent(version.resourceType(), t -> policy.restriction(Permission.READ, t));
-            boolean within = version.deleted()
+            // a version's body is parsed only when the restriction depends on its content
+            boolean within = restriction.unrestricted() || !restriction.denied() && (version.deleted()
                     ? currentlyVisible.computeIfAbsent(version.resourceType() + "/" + version.resourceId(),
                             k -> visible(version.resourceType(), version.resourceId(), restriction))
-                    : VersionReach.within(Fhir.parse(version.body()), restriction);
+                    : VersionReach.within(Fhir.parse(version.body()), restriction));
             if (within) {
                 shown.add(version);
             }

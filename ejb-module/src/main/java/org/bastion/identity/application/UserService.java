@@ -169,7 +169,7 @@ public class UserService {
         user.locale(locale);
         user.enabled(enabled);
         user.patientGrant(allPatients, patients);
-        changed.fire(new UserChanged(id, ended));
+        changed.fire(UserChanged.changed(id, ended));
         return user;
     }
 
@@ -178,7 +178,7 @@ public class UserService {
         BastionUser user = find(id).orElseThrow(() -> new InvalidInputException("id", "no user " + id));
         checkPassword(password);
         user.password(password);
-        changed.fire(new UserChanged(id, true));
+        changed.fire(UserChanged.changed(id, true));
         return user;
     }
 
@@ -188,8 +188,7 @@ public class UserService {
         if (user.hasRole(BastionUser.ADMIN_ROLE) && user.enabled() && enabledAdmins() <= 1) {
             throw new InvalidInputException("id", "'" + user.username() + "' is the last enabled admin; make another user admin first");
         }
-        changed.fire(new UserChanged(id, true));
-        em.createQuery("delete from ConsentGrant c where c.userId = :user").setParameter("user", id).executeUpdate();
+        changed.fire(new UserChanged(id, true, true));
         em.remove(user);
     }
 

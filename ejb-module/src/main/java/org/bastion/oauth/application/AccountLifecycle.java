@@ -30,5 +30,8 @@ public class AccountLifecycle {
                 .setParameter("now", now).setParameter("user", change.userId()).executeUpdate();
         em.createQuery("delete from LoginSession s where s.userId = :user").setParameter("user", change.userId()).executeUpdate();
         em.createQuery("delete from PendingAuthorization p where p.userId = :user").setParameter("user", change.userId()).executeUpdate();
+        if (change.deleted()) {
+            em.createQuery("delete from ConsentGrant c where c.userId = :user").setParameter("user", change.userId()).executeUpdate();
+        }
     }
 }

@@ -4,13 +4,11 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import org.bastion.platform.InvalidInputException;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /** An admin's decision about a client, checked field by field: approved grant types and scopes, JWT bearer subjects. */
 public final class ClientTrust {
 
-    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,255}");
     private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@-]{1,255}|role:[a-z0-9_-]{1,64}");
 
     private ClientTrust() {
@@ -27,7 +25,7 @@ public final class ClientTrust {
             throw new InvalidInputException("approved_scope", "has more than 100 scopes");
         }
         for (String one : scope) {
-            if (!SCOPE_TOKEN.matcher(one).matches()) {
+            if (!ScopeCatalog.SCOPE_TOKEN.matcher(one).matches()) {
                 throw new InvalidInputException("approved_scope", "'" + one + "' is not a scope token (RFC 6749 section 3.3)");
             }
         }
@@ -42,10 +40,5 @@ public final class ClientTrust {
                 throw new InvalidInputException("jwt_bearer_subjects", "'" + subject + "' is neither a username nor role:<name>");
             }
         }
-    }
-
-    /** A space-separated scope string as a list (empty for null or blank). */
-    public static List<String> words(String value) {
-        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 }

@@ -33,6 +33,9 @@ public class ScopeCatalog {
      */
     public static final String ADMIN = "admin";
 
+    /** A scope token (RFC 6749 §3.3): printable ASCII but space, the double quote and the backslash. */
+    public static final java.util.regex.Pattern SCOPE_TOKEN = java.util.regex.Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,255}");
+
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
@@ -81,7 +84,7 @@ public class ScopeCatalog {
 
     /** Sets the consent-page description of a scope (English required, Japanese optional); the scope then exists. */
     public ScopeDescription describe(String name, String english, String japanese) {
-        if (name == null || !name.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,255}")) {
+        if (name == null || !SCOPE_TOKEN.matcher(name).matches()) {
             throw new org.bastion.platform.InvalidInputException("name", "must be a scope token (RFC 6749 section 3.3: printable ASCII without space, \" and \\)");
         }
         if (english == null || english.isBlank() || english.length() > 1000) {

@@ -52,16 +52,16 @@ public class InitialAccessToken {
 
     /** The approval clients registered with this token start with, set by the admin who issued it. */
     public void policy(java.util.List<String> grantTypes, java.util.List<String> scope) {
-        this.approvedGrantTypes = String.join(" ", grantTypes);
-        this.approvedScope = String.join(" ", scope);
+        this.approvedGrantTypes = SpaceDelimited.join(grantTypes);
+        this.approvedScope = SpaceDelimited.join(scope);
     }
 
     public java.util.List<String> approvedGrantTypes() {
-        return approvedGrantTypes.isBlank() ? java.util.List.of() : java.util.List.of(approvedGrantTypes.trim().split(" "));
+        return SpaceDelimited.list(approvedGrantTypes);
     }
 
     public java.util.List<String> approvedScope() {
-        return approvedScope.isBlank() ? java.util.List.of() : java.util.List.of(approvedScope.trim().split(" "));
+        return SpaceDelimited.list(approvedScope);
     }
 
     public String createdBy() {

@@ -145,15 +145,15 @@ public class OAuthClient {
     }
 
     public java.util.List<String> approvedGrantTypes() {
-        return words(approvedGrantTypes);
+        return SpaceDelimited.list(approvedGrantTypes);
     }
 
     public java.util.List<String> approvedScope() {
-        return words(approvedScope);
+        return SpaceDelimited.list(approvedScope);
     }
 
     public java.util.List<String> jwtBearerSubjects() {
-        return words(jwtBearerSubjects);
+        return SpaceDelimited.list(jwtBearerSubjects);
     }
 
     public boolean resourceServer() {
@@ -163,15 +163,12 @@ public class OAuthClient {
     /** An admin's decision about the client: what it is approved for beyond the policy, for whom it may act, whether it introspects. */
     public void trust(java.util.Collection<String> grantTypes, java.util.Collection<String> scope, java.util.Collection<String> subjects,
                       boolean resourceServer) {
-        this.approvedGrantTypes = String.join(" ", grantTypes);
-        this.approvedScope = String.join(" ", scope);
-        this.jwtBearerSubjects = String.join(" ", subjects);
+        this.approvedGrantTypes = SpaceDelimited.join(grantTypes);
+        this.approvedScope = SpaceDelimited.join(scope);
+        this.jwtBearerSubjects = SpaceDelimited.join(subjects);
         this.resourceServer = resourceServer;
     }
 
-    private static java.util.List<String> words(String value) {
-        return value == null || value.isBlank() ? java.util.List.of() : java.util.List.of(value.trim().split("\\s+"));
-    }
 
     public boolean enabled() {
         return enabled;

@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 import net.minidev.json.JSONArray;
 import net.minidev.json.JSONObject;
 import org.bastion.oauth.application.ClientRegistry;
-import org.bastion.oauth.application.ClientTrust;
 import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.domain.OAuthClient;
 import org.bastion.oauth.rest.RegistrationResource;
@@ -163,7 +162,7 @@ public class ClientsResource {
         java.util.List<String> grants = json.containsKey("approved_grant_types")
                 ? java.util.List.copyOf(AdminJson.strings(json, "approved_grant_types")) : client.approvedGrantTypes();
         java.util.List<String> scope = json.containsKey("approved_scope")
-                ? ClientTrust.words(AdminJson.string(json, "approved_scope")) : client.approvedScope();
+                ? org.bastion.oauth.domain.SpaceDelimited.list(AdminJson.string(json, "approved_scope")) : client.approvedScope();
         java.util.List<String> subjects = json.containsKey("jwt_bearer_subjects")
                 ? java.util.List.copyOf(AdminJson.strings(json, "jwt_bearer_subjects")) : client.jwtBearerSubjects();
         boolean resourceServer = json.containsKey("resource_server") ? AdminJson.bool(json, "resource_server") : client.resourceServer();

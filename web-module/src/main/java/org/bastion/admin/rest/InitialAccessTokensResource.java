@@ -46,7 +46,7 @@ public class InitialAccessTokensResource {
     public Response issue(String body) {
         JsonObject json = AdminJson.object(body);
         java.util.List<String> grants = java.util.List.copyOf(AdminJson.strings(json, "approved_grant_types"));
-        java.util.List<String> scope = org.bastion.oauth.application.ClientTrust.words(AdminJson.string(json, "approved_scope"));
+        java.util.List<String> scope = org.bastion.oauth.domain.SpaceDelimited.list(AdminJson.string(json, "approved_scope"));
         InitialAccessTokens.Issued issued = tokens.issue((int) number(json, "uses", 1), number(json, "expires_in", 86_400),
                 security.getUserPrincipal().getName(), grants, scope);
         return Response.status(201).entity(Json.createObjectBuilder().add("token", issued.token())
