@@ -18,6 +18,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import * as jose from 'jose';
 import { StepFailure, check, equal, journey, launchChromium, pageText } from './journey.mjs';
 
 const BASE = (process.env.BASTION_URL || 'http://localhost:8080').replace(/\/+$/, '');
@@ -444,6 +445,59 @@ async function main() {
         await screenshot('console-client-resource-server');
         const after = await introspect(state.selfId, state.selfSecret, consoleToken);
         check(after.status === 200 && after.body.active === true, `the resource server introspects the console's token: ${after.status} ${JSON.stringify(after.body)}`);
+    });
+
+    await step('jwt-bearer-delegation', ['client-trust'], async () => {
+        // A service that asserts who it acts for (RFC 7523): its word names a user only after an admin says so in the console.
+        const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+        const { privateKey, publicKey } = await jose.generateKeyPair('ES256');
+        const jwk = { ...(await jose.exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid: `k-${RUN}` };
+        const response = await fetch(`${BASE}/oauth2/register`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+                client_name: `Assertion service ${RUN}`, grant_types: [JWT_BEARER], token_endpoint_auth_method: 'private_key_jwt',
+                scope: 'user/Patient.rs', jwks: { keys: [jwk] },
+            }),
+        });
+        const registered = await response.json().catch(() => ({}));
+        check(response.status === 201 && registered.client_id, `the registration answered ${response.status} ${JSON.stringify(registered)}`);
+        const assertFor = async (subject) => {
+            const assertion = await new jose.SignJWT({})
+                .setProtectedHeader({ alg: 'ES256', kid: jwk.kid })
+                .setIssuer(registered.client_id).setSubject(subject).setAudience(`${BASE}/oauth2/token`)
+                .setIssuedAt().setExpirationTime('2m').setJti(randomBytes(12).toString('hex'))
+                .sign(privateKey);
+            const answer = await fetch(`${BASE}/oauth2/token`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: new URLSearchParams({ grant_type: JWT_BEARER, assertion, scope: 'user/Patient.rs' }),
+            });
+            return { status: answer.status, body: await answer.json().catch(() => ({})) };
+        };
+        await openClient(registered.client_id);
+        await $('tab-trust').click();
+        await expectVisible('client-trust-card', 'the trust of the assertion service');
+        await $('trust-approve-registered').click();
+        await expectVisible('trust-saved', 'the approved grant type');
+        const refused = await assertFor(USERNAME);
+        check(refused.status === 400 && refused.body.error === 'invalid_grant',
+            `with the grant approved but no delegation, an assertion for ${USERNAME} answered ${refused.status} ${JSON.stringify(refused.body)}`);
+        await fill('jwt_bearer_subjects', USERNAME);
+        check((await fieldError('jwt_bearer_subjects')).length === 0, 'a username as JWT bearer subject gives an inline message');
+        await $('trust-form-submit').click();
+        await expectVisible('trust-saved', 'the saved delegation');
+        await page.reload();
+        await expectVisible('client-trust-card', 'the trust of the assertion service after a reload');
+        equal(await $('field-jwt_bearer_subjects').inputValue(), USERNAME, 'the JWT bearer subjects after a reload');
+        await screenshot('console-client-jwt-bearer-delegation');
+        const granted = await assertFor(USERNAME);
+        check(granted.status === 200 && typeof granted.body.access_token === 'string',
+            `after the delegation an assertion for ${USERNAME} answered ${granted.status} ${JSON.stringify(granted.body)}`);
+        const claims = jose.decodeJwt(granted.body.access_token);
+        equal(claims.client_id, registered.client_id, 'the client_id of the delegated token');
+        check(claims.sub !== registered.client_id && claims.auth_time === undefined,
+            `the delegated token is the user's, without auth_time: ${JSON.stringify(claims)}`);
     });
 
     await step('reset-password', ['user', 'public-client'], async () => {
