@@ -108,10 +108,18 @@ export function idClaims() {
 }
 
 export function signOut() {
+    const idToken = sessionStorage.getItem(KEY.idToken);
     for (const key of Object.values(KEY)) {
         sessionStorage.removeItem(key);
     }
     const params = new URLSearchParams({ client_id: CLIENT_ID, post_logout_redirect_uri: REDIRECT_URI });
+    // The ID token proves the request is the console's own: without it the server asks the user first.
+    if (idToken) {
+        params.set('id_token_hint', idToken);
+    }
+    if (lang() === 'ja') {
+        params.set('ui_locales', 'ja');
+    }
     window.location.assign(`${ORIGIN}/oauth2/logout?${params}`);
 }
 

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { badge, card, code, field, form, h, pageHeader, rules, toast } from '../ui.js';
+import { housekeepingPanel } from './housekeeping.js';
 
 const NUMBERS = {
     token_access_seconds: [60, 86_400],
@@ -18,6 +19,7 @@ const CHOICES = {
 
 export async function render() {
     const root = h('div', { class: 'page', 'data-test': 'page-settings' });
+    const housekeeping = await housekeepingPanel();
     const draw = (settings) => {
         const readOnly = Object.entries(settings).filter(([, s]) => !s.editable);
         const fields = Object.entries(settings).filter(([, s]) => s.editable).map(([name, s]) => {
@@ -41,7 +43,8 @@ export async function render() {
             readOnly.length ? card(t('settings.readonly'), h('dl', { class: 'facts' }, readOnly.map(([name, s]) => [
                 h('dt', {}, t(`settings.${name}`)),
                 h('dd', {}, code(String(s.value ?? '')), ' ', badge(s.source ?? '', 'muted'), h('div', { class: 'hint' }, s.accepts ?? ''))]))) : null,
-            card(null, h('div', { class: 'form-grid' }, editForm)));
+            card(null, h('div', { class: 'form-grid' }, editForm)),
+            housekeeping);
     };
     draw(await api('GET', '/settings'));
     return root;

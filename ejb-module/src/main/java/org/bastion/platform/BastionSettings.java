@@ -79,6 +79,28 @@ public class BastionSettings {
         return "open".equalsIgnoreCase(value("bastion.registration").orElse("token"));
     }
 
+    /**
+     * Origins (scheme://host:port) Bastion may fetch from although they are not public https
+     * (OutboundFetcher): an internal identity provider, a test server. Empty by default.
+     */
+    public java.util.Set<String> outboundAllowedOrigins() {
+        return OutboundFetcher.origins(value("bastion.outbound.allowed.origins").orElse(""));
+    }
+
+    /** The limits of one FHIR request (FhirLimits): each BASTION_FHIR_MAX_… setting, else the default for this heap. */
+    public org.bastion.fhir.domain.FhirLimits fhirLimits() {
+        org.bastion.fhir.domain.FhirLimits d = org.bastion.fhir.domain.FhirLimits.DEFAULT;
+        return new org.bastion.fhir.domain.FhirLimits(limit("bastion.fhir.max.body.bytes", d.bodyBytes()),
+                limit("bastion.fhir.max.bundle.entries", d.bundleEntries()), limit("bastion.fhir.max.depth", d.depth()),
+                limit("bastion.fhir.max.or.values", d.orValues()), limit("bastion.fhir.max.chain.depth", d.chainDepth()),
+                limit("bastion.fhir.max.includes", d.includeSpecs()), limit("bastion.fhir.max.count", d.count()),
+                limit("bastion.fhir.max.offset", d.offset()));
+    }
+
+    private int limit(String name, int fallback) {
+        return config.getOptionalValue(name, Integer.class).filter(n -> n > 0).orElse(fallback);
+    }
+
     public Duration accessTokenLifetime() {
         return Duration.ofSeconds(seconds("bastion.token.access.seconds", 3600L));
     }
@@ -125,5 +147,43 @@ public class BastionSettings {
 
     public boolean demo() {
         return config.getOptionalValue("bastion.demo", Boolean.class).orElse(false);
+    }
+
+    /**
+     * BASTION_KEY_ENCRYPTION_KEY, the base64 of 32 random bytes: the key that seals the private
+     * signing keys (KeyEncryption). Like the other key settings it is read from the configuration
+     * only, never from SettingOverrides: the database must not hold the key to its own secrets.
+     */
+    public Optional<String> keyEncryptionKey() {
+        return nonBlank("bastion.key.encryption.key");
+    }
+
+    /** BASTION_KEY_ENCRYPTION_KEY_FILE: a file holding that base64 text, instead of the value. */
+    public Optional<Path> keyEncryptionKeyFile() {
+        return nonBlank("bastion.key.encryption.key.file").map(Path::of);
+    }
+
+    /** BASTION_KEY_ENCRYPTION_KEY_PREVIOUS: the key being rotated away from; what it sealed is sealed again on start. */
+    public Optional<String> previousKeyEncryptionKey() {
+        return nonBlank("bastion.key.encryption.key.previous");
+    }
+
+    public Optional<Path> previousKeyEncryptionKeyFile() {
+        return nonBlank("bastion.key.encryption.key.previous.file").map(Path::of);
+    }
+
+    /**
+     * Where the key-encryption key is generated when none is configured: beside H2's files, in
+     * BASTION_DATA_DIR, else WildFly's data directory (bastion.cli's default for H2), else ~/.bastion.
+     */
+    public Path generatedKeyEncryptionKeyFile() {
+        Path directory = nonBlank("bastion.data.dir").map(Path::of)
+                .or(() -> Optional.ofNullable(System.getProperty("jboss.server.data.dir")).map(d -> Path.of(d, "bastion")))
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".bastion"));
+        return directory.resolve("key-encryption-key");
+    }
+
+    private Optional<String> nonBlank(String name) {
+        return config.getOptionalValue(name, String.class).filter(v -> !v.isBlank());
     }
 }

@@ -328,6 +328,27 @@ abstract class OAuthClientSupport {
         assertTrue(description.contains(inDescription), "error_description should contain '" + inDescription + "': " + description);
     }
 
+    /**
+     * Lets the server fetch from an origin that is not public https (a test listener on loopback):
+     * the admin's outbound_allowed_origins setting, this origin added to what is there.
+     */
+    static void allowOutbound(String baseUrl, String origin, boolean allowed) {
+        Browser browser = new Browser();
+        String settings = baseUrl + "/admin/api/settings";
+        JSONObject current = json(browser.get(settings, "Authorization", "Bearer " + adminToken(baseUrl)));
+        String value = String.valueOf(((Map<?, ?>) current.get("outbound_allowed_origins")).get("value"));
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>(java.util.Arrays.stream(value.split(","))
+                .map(String::trim).filter(o -> !o.isEmpty()).toList());
+        if (allowed) {
+            origins.add(origin);
+        } else {
+            origins.remove(origin);
+        }
+        HttpResponse<String> changed = browser.json("PUT", settings, "{\"outbound_allowed_origins\":\"" + String.join(",", origins) + "\"}",
+                "Authorization", "Bearer " + adminToken(baseUrl));
+        assertEquals(200, changed.statusCode(), changed.body());
+    }
+
     static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

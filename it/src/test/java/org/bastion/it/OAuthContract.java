@@ -245,7 +245,7 @@ abstract class OAuthContract extends OAuthClientSupport {
         form.put("password", List.of("wrong password"));
         HttpResponse<String> wrong = browser.postForm(issuer() + "/login", form);
         assertEquals(401, wrong.statusCode());
-        assertTrue(wrong.body().contains("The username or password is incorrect."), wrong.body());
+        assertTrue(wrong.body().contains("Sign-in failed. Check the username and password"), wrong.body());
     }
 
     @Test
@@ -592,23 +592,40 @@ abstract class OAuthContract extends OAuthClientSupport {
     }
 
     @Test
-    void repeatedWrongPasswordsLockSignInForAWhile() {
-        String username = "locked-" + UUID.randomUUID();
+    void repeatedWrongPasswordsSlowSignInDownWithTheSameAnswerAsAnUnknownName() {
+        String username = "throttled-" + UUID.randomUUID();
         createUser(adminToken(), username, null, "[]");
         Browser browser = new Browser();
         String clientId = (String) register(browser, publicApp()).get("client_id");
         HttpResponse<String> login = browser.get(location(browser.get(authorizeUrl(clientId, new Pkce(), "openid", "s", ""))));
         Map<String, List<String>> form = Browser.hiddenFields(login.body());
         form.put("username", List.of(username));
+        String first = null;
         for (int i = 0; i < 5; i++) {
             form.put("password", List.of("wrong " + i));
             HttpResponse<String> wrong = browser.postForm(issuer() + "/login", form);
             assertEquals(401, wrong.statusCode());
+            first = first == null ? alert(wrong.body()) : first;
+            assertEquals(first, alert(wrong.body()), "every failure reads the same");
         }
         form.put("password", List.of("correct horse battery"));
-        HttpResponse<String> locked = browser.postForm(issuer() + "/login", form);
-        assertEquals(401, locked.statusCode(), "even the right password is refused while locked");
-        assertTrue(locked.body().contains("Too many failed sign-ins"), locked.body());
+        HttpResponse<String> waiting = browser.postForm(issuer() + "/login", form);
+        assertEquals(401, waiting.statusCode(), "even the right password waits while the name is throttled");
+        assertEquals(first, alert(waiting.body()), "a throttled account answers like a wrong password");
+        form.put("username", List.of("nobody-" + UUID.randomUUID()));
+        HttpResponse<String> unknown = browser.postForm(issuer() + "/login", form);
+        assertEquals(first, alert(unknown.body()), "an unknown name answers the same: the page tells no account from another");
+        HttpResponse<String> lifted = browser.json("DELETE", baseUrl() + "/admin/api/sign-in-throttles?key=" + enc("user:" + username), null,
+                "Authorization", "Bearer " + adminToken());
+        assertEquals(204, lifted.statusCode(), lifted.body());
+        form.put("username", List.of(username));
+        HttpResponse<String> signedIn = browser.postForm(issuer() + "/login", form);
+        assertEquals(303, signedIn.statusCode(), "once an admin lifts the throttle, the right password signs in: " + signedIn.body());
+    }
+
+    static String alert(String html) {
+        int start = html.indexOf("role=\"alert\">");
+        return start < 0 ? null : html.substring(start, html.indexOf('<', start));
     }
 
     @Test

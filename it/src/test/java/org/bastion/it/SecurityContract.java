@@ -84,7 +84,7 @@ abstract class SecurityContract extends OAuthClientSupport {
     @Test
     void aSelfRegisteredClientCannotMintAnAdminTokenNorSystemScopes() throws JOSEException {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
-        JSONObject registered = register(browser, "{\"client_name\":\"Bastion console\",\"grant_types\":[\"" + JWT_BEARER
+        JSONObject registered = register(browser, "{\"client_name\":\"Admin tools\",\"grant_types\":[\"" + JWT_BEARER
                 + "\",\"client_credentials\"],\"token_endpoint_auth_method\":\"private_key_jwt\",\"scope\":\"system/*.cruds user/*.cruds admin\","
                 + "\"jwks\":{\"keys\":[" + key.toPublicJWK().toJSONString() + "]}}");
         String clientId = (String) registered.get("client_id");
@@ -403,6 +403,7 @@ abstract class SecurityContract extends OAuthClientSupport {
             exchange.close();
         });
         server.start();
+        allowOutbound(baseUrl(), own, true);
         try {
             HttpResponse<String> claimed = admin("POST", "/issuers", "{\"discovery_url\":\"" + own + "/evil/.well-known/openid-configuration\"}");
             assertEquals(400, claimed.statusCode(), claimed.body());
@@ -412,6 +413,7 @@ abstract class SecurityContract extends OAuthClientSupport {
             assertTrue(honest.statusCode() == 201 || honest.statusCode() == 200, honest.body());
             admin("DELETE", "/issuers?issuer=" + enc(own + "/honest"), null);
         } finally {
+            allowOutbound(baseUrl(), own, false);
             server.stop(0);
         }
     }

@@ -26,6 +26,8 @@ public final class AuditEvents {
                     .addSubtype(new Coding("urn:ietf:rfc:6749", "token", "Token request"));
             case "admin" -> event.setType(new Coding(DCM, "110100", "Application Activity"))
                     .addSubtype(new Coding("urn:bastion:admin", record.action(), "Change through the admin API"));
+            case "security" -> event.setType(new Coding(DCM, "110114", "User Authentication"))
+                    .addSubtype(new Coding("urn:bastion:security", record.action(), record.action()));
             default -> event.setType(new Coding(EVENT_TYPE, "rest", "RESTful Operation"))
                     .addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", record.action(), record.action()));
         }
@@ -56,6 +58,11 @@ public final class AuditEvents {
         entity.setDescription(record.method() + " " + record.path());
         if (record.query() != null) {
             entity.setQuery(record.query().getBytes(StandardCharsets.UTF_8));
+        }
+        if (record.tokenId() != null) {
+            // the access token the request carried or was given, by its jti
+            event.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:params:oauth:jti")
+                    .setValue(record.tokenId()))).setDescription("access token");
         }
         return event;
     }

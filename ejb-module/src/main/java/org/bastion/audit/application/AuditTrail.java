@@ -8,7 +8,7 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import org.bastion.audit.domain.AuditRecord;
 
 import java.util.ArrayList;
@@ -16,18 +16,23 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Where requests hand their audit records: a bounded queue written to the database in batches
- * every 200 ms (one transaction a batch, so auditing costs a read little). When a batch cannot
- * be written, or the queue is full, the trail reports itself unavailable and the APIs refuse
- * new requests (503) until it is written again: nothing is served that the trail cannot record.
- * Records still queued when the server stops are written on the way down; a crash loses at
- * most the last 200 ms of them.
+ * Where requests hand their audit records, and wait until they are committed: a request is
+ * answered only after its record is in the database, so an acknowledged request always has its
+ * record, whatever happens to the server a moment later. One writer thread commits whatever has
+ * gathered while the previous commit ran (group commit), so a busy server pays one transaction
+ * for many records rather than one each.
+ * <p>
+ * Memory stays bounded: at most {@link #CAPACITY} records wait. When a batch cannot be written
+ * (the database is down) the writer keeps that batch, tries it again every second, and the trail
+ * reports itself unavailable, so the APIs refuse new requests (503) until it is written again.
  */
 @Singleton
 @Startup
@@ -35,41 +40,72 @@ import java.util.logging.Logger;
 public class AuditTrail {
 
     private static final Logger LOG = Logger.getLogger(AuditTrail.class.getName());
-    static final int CAPACITY = 50_000;
+    static final int CAPACITY = 10_000;
     static final int BATCH = 2_000;
-    static final long INTERVAL_MS = 200;
+    static final long RETRY_MS = 1_000;
+    /** How long a request waits for its record before it is answered with the record still pending. */
+    static final long WAIT_MS = 10_000;
 
     @EJB
     AuditLog log;
 
     @Resource
-    ManagedScheduledExecutorService scheduler;
+    ManagedThreadFactory threads;
 
-    private final BlockingQueue<AuditRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
-    private final List<AuditRecord> unwritten = new ArrayList<>();
+    private record Pending(AuditRecord record, CompletableFuture<Void> written) {
+    }
+
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final List<Pending> batch = new ArrayList<>();
     private volatile String failure;
-    private ScheduledFuture<?> writer;
+    private volatile boolean running;
+    private Thread writer;
 
     @PostConstruct
     void start() {
-        writer = scheduler.scheduleWithFixedDelay(this::writeQuietly, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+        running = true;
+        writer = threads.newThread(this::writeUntilStopped);
+        writer.setName("bastion-audit-writer");
+        writer.start();
     }
 
     @PreDestroy
     void stop() {
-        writer.cancel(false);
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         writeQuietly();
     }
 
-    /** Queues a record; a full queue makes the trail unavailable (the record is kept, the next requests are refused). */
-    public void add(AuditRecord record) {
-        if (!queue.offer(record)) {
-            synchronized (unwritten) {
-                unwritten.add(record);
-            }
+    /**
+     * Records an event and returns once it is committed. When it cannot be committed in time (the
+     * database is down) the record stays queued for the writer, the trail turns unavailable, and
+     * this says so in the log; the caller's response goes out, the next requests are refused.
+     */
+    public void record(AuditRecord record) {
+        CompletableFuture<Void> written = add(record);
+        try {
+            written.get(WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.SEVERE, "Audit record of " + record.method() + " " + record.path() + " not yet written: " + failure);
+        }
+    }
+
+    /** Queues a record; the future completes when it is committed. A full queue makes the trail unavailable and fails the record. */
+    public CompletableFuture<Void> add(AuditRecord record) {
+        Pending pending = new Pending(record, new CompletableFuture<>());
+        if (!queue.offer(pending)) {
             failure = "the audit queue is full (" + CAPACITY + " records wait to be written)";
             LOG.severe("Audit trail unavailable: " + failure);
+            pending.written().completeExceptionally(new IllegalStateException(failure));
         }
+        return pending.written();
     }
 
     /** Why the trail cannot take records now, if it cannot. */
@@ -79,16 +115,17 @@ public class AuditTrail {
 
     /** Writes everything queued so far (also called before the trail is read, so a reader sees its own requests). */
     public void write() {
-        synchronized (unwritten) {
+        synchronized (batch) {
             while (true) {
-                if (unwritten.size() < BATCH) {
-                    queue.drainTo(unwritten, BATCH - unwritten.size());
+                if (batch.size() < BATCH) {
+                    queue.drainTo(batch, BATCH - batch.size());
                 }
-                if (unwritten.isEmpty()) {
+                if (batch.isEmpty()) {
                     break;
                 }
-                log.recordAll(unwritten);
-                unwritten.clear();
+                log.recordAll(batch.stream().map(Pending::record).toList());
+                batch.forEach(p -> p.written().complete(null));
+                batch.clear();
             }
             if (failure != null) {
                 LOG.info("Audit trail available again");
@@ -97,12 +134,35 @@ public class AuditTrail {
         }
     }
 
-    void writeQuietly() {
+    /** One write attempt; false when the database refused it (the batch is kept for the next attempt). */
+    boolean writeQuietly() {
         try {
             write();
+            return true;
         } catch (RuntimeException e) {
             failure = "the audit records cannot be written to the database (" + e.getMessage() + ")";
             LOG.log(Level.SEVERE, "Audit trail unavailable; requests are refused until it can be written", e);
+            return false;
+        }
+    }
+
+    private void writeUntilStopped() {
+        while (running) {
+            try {
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first != null) {
+                    synchronized (batch) {
+                        batch.add(first);
+                    }
+                }
+                if ((first != null || !batch.isEmpty()) && !writeQuietly()) {
+                    Thread.sleep(RETRY_MS);
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+            }
         }
     }
 }

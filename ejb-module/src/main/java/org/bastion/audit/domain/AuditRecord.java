@@ -18,8 +18,12 @@ import java.time.Instant;
 @Table(name = "audit_event")
 public class AuditRecord {
 
-    /** A FHIR REST interaction, a request to the token endpoint, or a change made through the admin API. */
-    public enum Category { REST, TOKEN, ADMIN }
+    /**
+     * A FHIR REST interaction, a request to the token endpoint, a request to the admin API, or
+     * another security event of the authorization server (sign-in, consent, logout, registration,
+     * introspection, revocation).
+     */
+    public enum Category { REST, TOKEN, ADMIN, SECURITY }
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "audit_event_seq")
@@ -63,6 +67,9 @@ public class AuditRecord {
 
     private String source;
 
+    @Column(name = "token_id")
+    private String tokenId;
+
     protected AuditRecord() {
     }
 
@@ -86,6 +93,12 @@ public class AuditRecord {
         this.clientId = cut(clientId, 255);
         this.issuer = cut(issuer, 512);
         this.source = cut(source, 64);
+        return this;
+    }
+
+    /** The jti of the token the request used or was given. */
+    public AuditRecord token(String tokenId) {
+        this.tokenId = cut(tokenId, 255);
         return this;
     }
 
@@ -157,5 +170,9 @@ public class AuditRecord {
 
     public String source() {
         return source;
+    }
+
+    public String tokenId() {
+        return tokenId;
     }
 }

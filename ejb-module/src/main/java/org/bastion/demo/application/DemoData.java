@@ -15,6 +15,7 @@ import org.bastion.fhir.application.FhirException;
 import org.bastion.fhir.application.FhirRepository;
 import org.bastion.identity.application.UserService;
 import org.bastion.oauth.application.ClientRegistry;
+import org.bastion.oauth.domain.ClientNames;
 import org.bastion.platform.BastionSettings;
 import org.bastion.smart.application.RequestAccess;
 import org.bastion.smart.domain.AccessPolicy;
@@ -107,11 +108,11 @@ public class DemoData {
         users.ensure(PRACTITIONER_USER, PRACTITIONER_USER.toCharArray(), "Practitioner/" + practitionerOf(patient), Set.of("user"))
                 .patientGrant(true, Set.of());
         // the sample app's URLs follow the base URL, as the console's do
-        OIDCClientMetadata app = metadata("Patient Browser (sample SMART app)", ClientAuthenticationMethod.NONE,
+        OIDCClientMetadata app = metadata(ClientNames.SAMPLE_APP, ClientAuthenticationMethod.NONE,
                 List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN), settings.baseUrl() + "/apps/patient-browser/",
                 "openid fhirUser profile offline_access online_access launch launch/patient patient/*.rs user/*.rs");
         clients.ensureClient(APP_CLIENT_ID, app, null).update(app, Instant.now());
-        clients.ensureClient(POSTMAN_CLIENT_ID, metadata("Postman", ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+        clients.ensureClient(POSTMAN_CLIENT_ID, metadata(ClientNames.POSTMAN, ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS), POSTMAN_CALLBACK,
                 "openid fhirUser profile offline_access launch/patient patient/*.cruds user/*.cruds system/*.cruds"), POSTMAN_SECRET);
     }

@@ -52,6 +52,9 @@ public class FhirRepository {
     @jakarta.inject.Inject
     RequestAccess access;
 
+    @jakarta.inject.Inject
+    org.bastion.platform.BastionSettings settings;
+
     private final Clock clock = Clock.systemUTC();
 
     /** A resource as stored: with its id, versionId and lastUpdated; created tells a create from an update. */
@@ -262,7 +265,7 @@ public class FhirRepository {
     }
 
     public Page search(String type, Map<String, List<String>> params, Paging paging, boolean total) {
-        return run(new SearchQuery(type, params, this::searchable).restrict(allowed(Permission.SEARCH, type)), paging, total);
+        return run(new SearchQuery(type, params, this::searchable, settings.fhirLimits()).restrict(allowed(Permission.SEARCH, type)), paging, total);
     }
 
     /** Compartment search: [base]/Patient/123/Observation?... (R4 http.html#vsearch). */
@@ -273,7 +276,7 @@ public class FhirRepository {
             // a compartment outside the token's reach answers exactly as one that does not exist
             throw notFound(compartmentType, compartmentId);
         }
-        return run(new SearchQuery(type, params, this::searchable).inCompartment(compartmentType, compartmentId).restrict(allowed), paging, total);
+        return run(new SearchQuery(type, params, this::searchable, settings.fhirLimits()).inCompartment(compartmentType, compartmentId).restrict(allowed), paging, total);
     }
 
     /** Whether the owner of a compartment is one the token reaches: a patient of its restriction, or a resource it may read. */

@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import org.bastion.fhir.application.Fhir;
+import org.bastion.fhir.application.FhirException;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Address;
@@ -254,16 +255,24 @@ public final class SearchIndexer {
         BigDecimal number = value instanceof DecimalType d ? d.getValue()
                 : value instanceof IntegerType i && i.getValue() != null ? BigDecimal.valueOf(i.getValue()) : null;
         if (number != null) {
-            BigDecimal[] range = NumberRange.of(number);
+            BigDecimal[] range = range(name, number);
             rows.add(new IndexRow.Number(name, range[0], range[1], null, null));
         }
     }
 
     private static void quantity(String name, IBase value, List<IndexRow> rows) {
         if (value instanceof Quantity quantity && quantity.getValue() != null) {
-            BigDecimal[] range = NumberRange.of(quantity.getValue());
+            BigDecimal[] range = range(name, quantity.getValue());
             String code = quantity.hasCode() ? quantity.getCode() : quantity.getUnit();
             rows.add(new IndexRow.Number(name, range[0], range[1], quantity.getSystem(), code));
         }
+    }
+
+    private static BigDecimal[] range(String name, BigDecimal number) {
+        if (!NumberRange.fits(number)) {
+            throw new FhirException(422, org.hl7.fhir.r4.model.OperationOutcome.IssueType.TOOCOSTLY, "The value of search parameter "
+                    + name + " is out of range: " + NumberRange.LIMIT);
+        }
+        return NumberRange.of(number);
     }
 }

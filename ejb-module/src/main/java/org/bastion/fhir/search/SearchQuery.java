@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import org.bastion.fhir.application.Fhir;
 import org.bastion.fhir.application.FhirException;
+import org.bastion.fhir.domain.FhirLimits;
 import org.bastion.smart.domain.AccessPolicy;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -38,15 +39,26 @@ public final class SearchQuery {
 
     /** What the token may search of each type: chained parameters and _has look into other resources only within it. */
     private final Function<String, AccessPolicy.Restriction> reach;
+    private final FhirLimits limits;
+    /** How many chain links or _has levels deep the clause being built is. */
+    private int depth;
 
-    /** A query that looks into no other resource type (a chain or _has in it finds nothing). */
+    /**
+     * The server's own query (by ids it already holds, any number of them), which looks into no
+     * other resource type (a chain or _has in it finds nothing).
+     */
     public SearchQuery(String type, Map<String, List<String>> params) {
-        this(type, params, other -> new AccessPolicy.Restriction(List.of()));
+        this(type, params, other -> new AccessPolicy.Restriction(List.of()), FhirLimits.DEFAULT.withOrValues(Integer.MAX_VALUE));
     }
 
     public SearchQuery(String type, Map<String, List<String>> params, Function<String, AccessPolicy.Restriction> reach) {
+        this(type, params, reach, FhirLimits.DEFAULT);
+    }
+
+    public SearchQuery(String type, Map<String, List<String>> params, Function<String, AccessPolicy.Restriction> reach, FhirLimits limits) {
         this.type = type;
         this.reach = reach;
+        this.limits = limits;
         for (Map.Entry<String, List<String>> entry : params.entrySet()) {
             String key = entry.getKey();
             if (RESULT_PARAMS.contains(key.split(":", 2)[0])) {
@@ -74,12 +86,34 @@ public final class SearchQuery {
 
     /** One parameter (name[:modifier][.chain]=value) on the resource aliased r: SQL, or null when unknown. */
     private String clause(String r, String resourceType, String key, String value, List<Object> out) {
+        boolean nested = key.startsWith("_has:") || key.indexOf('.') > 0;
+        if (nested && ++depth > limits.chainDepth()) {
+            throw new FhirException(400, IssueType.TOOCOSTLY, FhirLimits.exceeded("The chain or _has nesting of " + key,
+                    limits.chainDepth(), "BASTION_FHIR_MAX_CHAIN_DEPTH"));
+        }
+        try {
+            return nested ? nestedClause(r, resourceType, key, value, out) : simpleClause(r, resourceType, key, value, out);
+        } finally {
+            if (nested) {
+                depth--;
+            }
+        }
+    }
+
+    private String nestedClause(String r, String resourceType, String key, String value, List<Object> out) {
         if (key.startsWith("_has:")) {
             return has(r, resourceType, key, value, out);
         }
         int dot = key.indexOf('.');
-        if (dot > 0) {
-            return chain(r, resourceType, key.substring(0, dot), key.substring(dot + 1), value, out);
+        return chain(r, resourceType, key.substring(0, dot), key.substring(dot + 1), value, out);
+    }
+
+    /** One parameter without chain or _has: name[:modifier]=value[,value…]. */
+    private String simpleClause(String r, String resourceType, String key, String value, List<Object> out) {
+        String[] values = value.split("(?<!\\\\),");
+        if (values.length > limits.orValues()) {
+            throw new FhirException(400, IssueType.TOOCOSTLY, FhirLimits.exceeded(values.length + " values of " + key,
+                    limits.orValues(), "BASTION_FHIR_MAX_OR_VALUES"));
         }
         String[] nameAndModifier = key.split(":", 2);
         String name = nameAndModifier[0];
@@ -111,7 +145,7 @@ public final class SearchQuery {
         }
         List<String> alternatives = new ArrayList<>();
         List<Object> alternativeArgs = new ArrayList<>();
-        for (String one : value.split("(?<!\\\\),")) {
+        for (String one : values) {
             alternatives.add(alternative(param, kind, modifier, one.replace("\\,", ","), alternativeArgs).replace("i.", i + "."));
         }
         out.add(resourceType);
@@ -459,6 +493,10 @@ public final class SearchQuery {
         } catch (NumberFormatException e) {
             throw new FhirException(400, IssueType.INVALID, "Search parameter " + param.getName() + ": '" + parts[0]
                     + "' is not a number (optionally prefixed with eq, ne, gt, lt, ge, le, sa, eb, ap)");
+        }
+        if (!NumberRange.fits(number)) {
+            throw new FhirException(400, IssueType.TOOCOSTLY, "Search parameter " + param.getName() + ": '" + parts[0]
+                    + "' is out of range: " + NumberRange.LIMIT);
         }
         BigDecimal[] range = NumberRange.of(number);
         if (prefixed.prefix().equals("ap")) {

@@ -3,13 +3,10 @@ package org.bastion.identity.application;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bastion.platform.OutboundFetcher;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +28,10 @@ public class IssuerKeys {
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    static final int MAX_CACHED = 100;
+
+    @Inject
+    OutboundFetcher fetcher;
 
     private record Cached(JWKSet keys, Instant fetched) {
     }
@@ -43,8 +42,15 @@ public class IssuerKeys {
         Instant now = clock.instant();
         if (cached == null || cached.fetched().plus(MAX_AGE).isBefore(now)
                 || find(cached.keys(), kid).isEmpty() && cached.fetched().plus(MIN_REFRESH).isBefore(now)) {
-            cached = new Cached(fetch(jwksUri), now);
-            cache.put(jwksUri, cached);
+            try {
+                cached = new Cached(fetch(jwksUri), now);
+            } catch (IOException e) {
+                if (cached == null) {
+                    throw e;
+                }
+                // keep the keys known so far, and wait MIN_REFRESH before asking the issuer again
+                cache.put(jwksUri, new Cached(cached.keys(), now));
+            }
         }
         return find(cached.keys(), kid);
     }
@@ -56,6 +62,9 @@ public class IssuerKeys {
             JWKSet keys = JWKSet.parse(body);
             if (keys.getKeys().stream().anyMatch(JWK::isPrivate)) {
                 throw new IOException(jwksUri + " publishes private keys; refusing to trust it");
+            }
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
             }
             cache.put(jwksUri, new Cached(keys, clock.instant()));
             return keys;
@@ -71,35 +80,8 @@ public class IssuerKeys {
         return Optional.ofNullable(keys.getKeyByKeyId(kid));
     }
 
-    /** GET a JSON document of at most 1 MB over http(s). */
+    /** GET a JSON document of at most 1 MB, through the {@link OutboundFetcher}. */
     public String get(String url) throws IOException {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("'" + url + "' is not a URL");
-        }
-        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-            throw new IOException("'" + url + "' is not an http or https URL");
-        }
-        try {
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                byte[] body = in.readNBytes(MAX_DOCUMENT + 1);
-                if (response.statusCode() != 200) {
-                    throw new IOException(url + " answered HTTP " + response.statusCode());
-                }
-                if (body.length > MAX_DOCUMENT) {
-                    throw new IOException(url + " sent more than " + MAX_DOCUMENT + " bytes");
-                }
-                return new String(body, java.nio.charset.StandardCharsets.UTF_8);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while fetching " + url);
-        } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
-            throw new IOException(url + " cannot be reached: " + e.getMessage());
-        }
+        return fetcher.getJson(url, MAX_DOCUMENT);
     }
 }

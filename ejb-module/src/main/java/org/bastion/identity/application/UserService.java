@@ -12,6 +12,7 @@ import org.bastion.smart.domain.Reach;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -33,6 +34,9 @@ public class UserService {
 
     @Inject
     BastionSettings settings;
+
+    @jakarta.ejb.EJB
+    SignInThrottle throttle;
 
     @Inject
     jakarta.enterprise.event.Event<UserChanged> changed;
@@ -62,33 +66,46 @@ public class UserService {
         }
     }
 
-    /** A sign-in attempt's result: the user, or null with the minutes sign-in stays locked (0: just a wrong password). */
-    public record SignIn(BastionUser user, long lockedMinutes) {
+    /** A sign-in attempt's result: the user, or null and whether the attempt was throttled rather than judged. */
+    public record SignIn(BastionUser user, boolean throttled) {
     }
 
     /**
-     * Checks a username and password. Failures count per user and lock sign-in for a while after
-     * five in a row; an unknown username costs the same hashing time as a known one.
+     * Checks a username and password, unless the account name or the source address must wait
+     * (SignInThrottle). A failure counts against both; unknown names count like known ones and
+     * cost the same hashing time, so nothing here tells an account that exists from one that does not.
      */
-    public SignIn signIn(String username, char[] password) {
+    public SignIn signIn(String username, char[] password, String source) {
         Instant now = Instant.now();
+        List<String> keys = List.of(SignInThrottle.accountKey(username), SignInThrottle.addressKey(source));
+        if (!throttle.waiting(keys, now).isZero()) {
+            return new SignIn(null, true);
+        }
         BastionUser user = username == null || username.length() > 255 ? null
                 : em.createQuery("select u from BastionUser u where u.username = :name", BastionUser.class)
                 .setParameter("name", username).getResultStream().findFirst().orElse(null);
+        boolean matches;
         if (user == null) {
             PasswordHash.matches(password, DUMMY_HASH);
-            return new SignIn(null, 0);
+            matches = false;
+        } else {
+            matches = user.passwordMatches(password) && user.enabled();
         }
-        long locked = user.lockedMinutes(now);
-        if (locked > 0) {
-            return new SignIn(null, locked);
+        if (!matches) {
+            keys.forEach(key -> countFailure(key, now));
+            return new SignIn(null, false);
         }
-        if (!user.enabled() || !user.passwordMatches(password)) {
-            user.loginFailed(now);
-            return new SignIn(null, user.lockedMinutes(now));
+        throttle.succeeded(keys.get(0));
+        return new SignIn(user, false);
+    }
+
+    private void countFailure(String key, Instant now) {
+        try {
+            throttle.failed(key, now);
+        } catch (jakarta.ejb.EJBException e) {
+            // two first failures of one key at once: the other inserted the row, so this one counts by update
+            throttle.failed(key, now);
         }
-        user.loginSucceeded();
-        return new SignIn(user, 0);
     }
 
     public Optional<BastionUser> find(String id) {
@@ -178,6 +195,7 @@ public class UserService {
         BastionUser user = find(id).orElseThrow(() -> new InvalidInputException("id", "no user " + id));
         checkPassword(password);
         user.password(password);
+        throttle.lift(SignInThrottle.accountKey(user.username()));
         changed.fire(UserChanged.changed(id, true));
         return user;
     }

@@ -21,7 +21,6 @@ import java.util.UUID;
 public class BastionUser {
 
     public static final String ADMIN_ROLE = "admin";
-    static final int LOCK_AFTER_FAILURES = 5;
 
     @Id
     private String id;
@@ -42,12 +41,6 @@ public class BastionUser {
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
-
-    @Column(name = "failed_logins", nullable = false)
-    private int failedLogins;
-
-    @Column(name = "locked_until")
-    private Instant lockedUntil;
 
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "bastion_user_role", joinColumns = @JoinColumn(name = "user_id"))
@@ -114,11 +107,9 @@ public class BastionUser {
         this.enabled = enabled;
     }
 
-    /** A new password (an admin's reset): also lifts a sign-in lock. */
+    /** A new password (an admin's reset). */
     public void password(char[] password) {
         this.passwordHash = PasswordHash.hash(password);
-        this.failedLogins = 0;
-        this.lockedUntil = null;
     }
 
     public Instant createdAt() {
@@ -127,28 +118,6 @@ public class BastionUser {
 
     public boolean hasRole(String role) {
         return roles.contains(role);
-    }
-
-    /** Minutes left (at least 1) while sign-in is locked after repeated failures, else 0. */
-    public long lockedMinutes(Instant now) {
-        if (lockedUntil == null || !now.isBefore(lockedUntil)) {
-            return 0;
-        }
-        return Math.max(1, (Duration.between(now, lockedUntil).toSeconds() + 59) / 60);
-    }
-
-    /** Every fifth failure in a row locks sign-in for a while, longer each time (5, 10, 20 … up to 60 minutes). */
-    public void loginFailed(Instant now) {
-        failedLogins++;
-        if (failedLogins % LOCK_AFTER_FAILURES == 0) {
-            long minutes = Math.min(60, 5L << Math.min(4, failedLogins / LOCK_AFTER_FAILURES - 1));
-            lockedUntil = now.plus(Duration.ofMinutes(minutes));
-        }
-    }
-
-    public void loginSucceeded() {
-        failedLogins = 0;
-        lockedUntil = null;
     }
 
     public boolean passwordMatches(char[] password) {

@@ -73,9 +73,6 @@ public class AuthorizationFlow {
     @Inject
     BastionSettings settings;
 
-    @Inject
-    AccessTokenVerifier verifier;
-
     private final Clock clock = Clock.systemUTC();
 
     /** The checked request of a flow, as the login and consent pages need it. */
@@ -84,10 +81,16 @@ public class AuthorizationFlow {
         public String uiLocales() {
             return param(authorization, "ui_locales");
         }
+
+        /** Where the browser returns: the redirect_uri asked for, or the client's only one. */
+        public URI redirectUri() {
+            URI uri = authorization.getRedirectionURI();
+            return uri != null ? uri : client.metadata().getRedirectionURIs().iterator().next();
+        }
     }
 
     /** The outcome of a sign-in attempt: the next step, and the new session's id when it succeeded. */
-    public record LoginResult(AuthorizationStep step, String sessionId, String errorKey, long lockedMinutes) {
+    public record LoginResult(AuthorizationStep step, String sessionId, String errorKey, boolean throttled, String userId) {
     }
 
     /**
@@ -157,11 +160,11 @@ public class AuthorizationFlow {
         }
     }
 
-    public LoginResult login(Request request, String username, char[] password) {
-        UserService.SignIn signIn = users.signIn(username, password);
+    /** Signs the user in from the login page; source is the browser's address (sign-in throttling). */
+    public LoginResult login(Request request, String username, char[] password, String source) {
+        UserService.SignIn signIn = users.signIn(username, password, source);
         if (signIn.user() == null) {
-            return new LoginResult(null, null, signIn.lockedMinutes() > 0 ? "login.error.locked" : "login.error.invalid",
-                    signIn.lockedMinutes());
+            return new LoginResult(null, null, "login.error.invalid", signIn.throttled(), null);
         }
         Instant now = clock.instant();
         String sessionId = Secrets.random();
@@ -169,7 +172,7 @@ public class AuthorizationFlow {
         PendingAuthorization pending = em.merge(request.pending());
         pending.authenticated(signIn.user().id(), now);
         return new LoginResult(proceed(new Request(pending, request.client(), request.authorization(), request.scopes()),
-                Optional.empty(), true), sessionId, null, 0);
+                Optional.empty(), true), sessionId, null, false, signIn.user().id());
     }
 
     /** The user's decision on the consent page: the scopes ticked, or a denial. */
@@ -202,52 +205,6 @@ public class AuthorizationFlow {
     /** SMART standalone launch: launch/patient without an EHR's launch handle means the user picks the patient. */
     public static boolean needsPatientPicker(Request request) {
         return request.scopes().contains("launch/patient") && param(request.authorization(), "launch") == null;
-    }
-
-    /** Ends a browser's single sign-on session (RP-initiated logout). */
-    public void endSession(String sessionId) {
-        if (sessionId != null) {
-            em.createQuery("delete from LoginSession s where s.idHash = :hash").setParameter("hash", Secrets.hash(sessionId)).executeUpdate();
-        }
-    }
-
-    /** Where RP-initiated logout sends the browser: a registered post_logout_redirect_uri, or nowhere (null). */
-    public record Logout(URI redirect, String errorKey, List<String> args) {
-    }
-
-    public Logout logout(String sessionId, String idTokenHint, String clientId, String postLogoutRedirectUri, String state) {
-        endSession(sessionId);
-        if (postLogoutRedirectUri == null) {
-            return new Logout(null, null, List.of());
-        }
-        String client = clientId != null ? clientId : idTokenClient(idTokenHint);
-        Optional<OAuthClient> found = clients.find(client);
-        if (found.isEmpty()) {
-            return new Logout(null, client == null ? "error.missing_client" : "error.unknown_client", client == null ? List.of() : List.of(client));
-        }
-        Set<URI> registered = found.get().metadata().getPostLogoutRedirectionURIs();
-        if (registered == null || registered.stream().noneMatch(u -> u.toString().equals(postLogoutRedirectUri))) {
-            return new Logout(null, "error.bad_redirect_uri", List.of(postLogoutRedirectUri, found.get().name()));
-        }
-        String target = postLogoutRedirectUri;
-        if (state != null) {
-            target += (target.contains("?") ? "&" : "?") + "state=" + URLUtils.serializeParameters(Map.of("s", List.of(state))).substring(2);
-        }
-        return new Logout(URI.create(target), null, List.of());
-    }
-
-    /** The client an ID token was issued to, if Bastion signed it (expired or not: it is only a hint). */
-    private String idTokenClient(String idTokenHint) {
-        if (idTokenHint == null || idTokenHint.length() > AccessTokenVerifier.MAX_TOKEN_LENGTH) {
-            return null;
-        }
-        try {
-            com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(idTokenHint);
-            List<String> audience = jwt.getJWTClaimsSet().getAudience();
-            return verifier.signedByBastion(jwt) && audience != null && audience.size() == 1 ? audience.get(0) : null;
-        } catch (java.text.ParseException e) {
-            return null;
-        }
     }
 
     public String username(String userId) {
@@ -376,8 +333,7 @@ public class AuthorizationFlow {
     }
 
     private static URI redirectUri(Request request) {
-        URI uri = request.authorization().getRedirectionURI();
-        return uri != null ? uri : request.client().metadata().getRedirectionURIs().iterator().next();
+        return request.redirectUri();
     }
 
     private AuthorizationStep errorRedirect(URI redirectUri, ErrorObject error, State state) {

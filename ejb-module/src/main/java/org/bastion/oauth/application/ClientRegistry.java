@@ -8,6 +8,7 @@ import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.bastion.oauth.domain.OAuthClient;
+import org.bastion.platform.OutboundFetcher;
 import org.bastion.oauth.domain.Secrets;
 
 import java.net.URI;
@@ -41,6 +42,9 @@ public class ClientRegistry {
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
+    @jakarta.inject.Inject
+    OutboundFetcher fetcher;
+
     private final Clock clock = Clock.systemUTC();
 
     /** A registration's result: the client and the values shown only this once. */
@@ -61,6 +65,7 @@ public class ClientRegistry {
      */
     public Registered registerSelf(OIDCClientMetadata metadata, String initialAccessToken, boolean open) throws OAuthException {
         OIDCClientMetadata checked = validate(metadata);
+        checkName(checked);
         org.bastion.oauth.domain.InitialAccessToken token = open ? null : initialAccessTokens.spend(initialAccessToken);
         Registered registered = register(checked, true);
         if (token != null) {
@@ -98,6 +103,9 @@ public class ClientRegistry {
         OAuthClient managed = em.merge(client);
         changed.fire(new ClientChanged(managed.clientId()));
         boolean hadSecret = managed.secretHash() != null;
+        if (managed.selfRegistered()) {
+            checkName(metadata);
+        }
         managed.update(validate(metadata), clock.instant());
         boolean needsSecret = !managed.isPublic() && !ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(managed.authMethod());
         String secret = null;
@@ -157,7 +165,7 @@ public class ClientRegistry {
 
     public void ensureConsoleClient(String baseUrl) {
         OIDCClientMetadata metadata = new OIDCClientMetadata();
-        metadata.setName("Bastion console");
+        metadata.setName(org.bastion.oauth.domain.ClientNames.CONSOLE);
         metadata.setRedirectionURI(URI.create(baseUrl + "/admin/"));
         metadata.setPostLogoutRedirectionURIs(Set.of(URI.create(baseUrl + "/admin/")));
         metadata.setTokenEndpointAuthMethod(ClientAuthenticationMethod.NONE);
@@ -241,6 +249,7 @@ public class ClientRegistry {
         if (ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(method) && metadata.getJWKSet() == null && metadata.getJWKSetURI() == null) {
             throw OAuthException.invalidClientMetadata("token_endpoint_auth_method private_key_jwt needs jwks or jwks_uri");
         }
+        checkJwksUri(metadata);
         if (metadata.getJWKSet() != null && metadata.getJWKSet().getKeys().stream().anyMatch(k -> k.isPrivate())) {
             throw OAuthException.invalidClientMetadata("jwks must hold public keys only; a private key was sent");
         }
@@ -261,6 +270,17 @@ public class ClientRegistry {
         return metadata;
     }
 
+    /** A self-registered client may not pass for one Bastion ships, in any language of its name (RFC 7591 §2.2). */
+    private static void checkName(OIDCClientMetadata metadata) throws OAuthException {
+        for (java.util.Map.Entry<com.nimbusds.langtag.LangTag, String> name : metadata.getNameEntries().entrySet()) {
+            Optional<String> imitation = org.bastion.oauth.domain.ClientNames.imitation(name.getValue());
+            if (imitation.isPresent()) {
+                throw OAuthException.invalidClientMetadata("client_name" + (name.getKey() == null ? "" : "#" + name.getKey())
+                        + ": " + imitation.get());
+            }
+        }
+    }
+
     /** Oversized fields are the client's mistake, named, never a database error (RFC 7591 §3.2.2). */
     private static void checkSizes(OIDCClientMetadata metadata) throws OAuthException {
         for (java.util.Map.Entry<String, Object> field : metadata.toJSONObject().entrySet()) {
@@ -278,6 +298,22 @@ public class ClientRegistry {
         if (metadata.toJSONObject().toJSONString().length() > MAX_METADATA) {
             throw OAuthException.invalidClientMetadata("The client metadata is longer than " + MAX_METADATA
                     + " characters in all; register keys by jwks_uri rather than jwks");
+        }
+    }
+
+    /** RFC 7591 §2: jwks or jwks_uri, not both; a jwks_uri must be one Bastion will fetch (public https). */
+    private void checkJwksUri(OIDCClientMetadata metadata) throws OAuthException {
+        if (metadata.getJWKSetURI() == null) {
+            return;
+        }
+        if (metadata.getJWKSet() != null) {
+            throw OAuthException.invalidClientMetadata("jwks and jwks_uri cannot both be registered (RFC 7591 §2); send one");
+        }
+        try {
+            fetcher.check(metadata.getJWKSetURI().toString());
+        } catch (OutboundFetcher.Refused e) {
+            throw OAuthException.invalidClientMetadata("jwks_uri: " + e.getMessage()
+                    + "; it must be an https URL on a public address");
         }
     }
 

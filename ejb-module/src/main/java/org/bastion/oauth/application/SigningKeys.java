@@ -18,6 +18,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.bastion.oauth.domain.SigningKey;
 import org.bastion.platform.BastionSettings;
+import org.bastion.platform.KeyEncryption;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,8 @@ import java.util.logging.Logger;
 
 /**
  * The signing keys, read from the database and cached briefly: another node may rotate them,
- * so the cache expires, and an unknown kid forces a reload.
+ * so the cache expires, and an unknown kid forces a reload. Their private halves are stored
+ * sealed with the key-encryption key (KeyEncryption) and opened only here.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -51,11 +53,16 @@ public class SigningKeys {
 
     private final Clock clock = Clock.systemUTC();
     private volatile KeyRing cached;
+    private volatile KeyEncryption encryption;
 
-    /** Creates the first key (imported from BASTION_SIGNING_KEY_FILE, or generated) when there is none. */
+    /**
+     * Seals every stored key under the current key-encryption key, then creates the first key
+     * (imported from BASTION_SIGNING_KEY_FILE, or generated) when there is none.
+     */
     public void ensureSigningKey() {
+        sealStoredKeys();
         JWSAlgorithm algorithm = signingAlgorithm();
-        if (activeKeys().stream().anyMatch(k -> fits(k.privateJwk(), algorithm))) {
+        if (activeKeys().stream().anyMatch(k -> fits(k.privateJwk(encryption()), algorithm))) {
             return;
         }
         JWK jwk = settings.signingKeyFile().map(SigningKeys::readKeyFile)
@@ -64,7 +71,7 @@ public class SigningKeys {
             throw new IllegalStateException("Signing key " + jwk.getKeyID() + " (" + jwk.getKeyType() + ") cannot sign "
                     + algorithm + "; set BASTION_SIGNING_ALG to match the key");
         }
-        em.persist(new SigningKey(jwk, algorithm, clock.instant()));
+        em.persist(new SigningKey(jwk, algorithm, clock.instant(), encryption()));
         em.flush();
         cached = null;
         LOG.info(() -> "Signing key " + jwk.getKeyID() + " "
@@ -115,7 +122,7 @@ public class SigningKeys {
     public JWK rotate() {
         JWSAlgorithm algorithm = signingAlgorithm();
         JWK jwk = JWSAlgorithm.Family.EC.contains(algorithm) ? generateEcKey() : generateRsaKey();
-        em.persist(new SigningKey(jwk, algorithm, clock.instant()));
+        em.persist(new SigningKey(jwk, algorithm, clock.instant(), encryption()));
         em.flush();
         cached = null;
         LOG.info(() -> "Signing key rotated: " + jwk.getKeyID() + " signs from now on");
@@ -148,12 +155,41 @@ public class SigningKeys {
         for (int i = 0; i < keys.size(); i++) {
             // keys are newest first: an older key is kept while tokens it signed before its successor came may live
             if (i == 0 || keys.get(i - 1).createdAt().plus(overlap).isAfter(now)) {
-                published.add(keys.get(i).privateJwk());
+                published.add(keys.get(i).privateJwk(encryption()));
             }
         }
         KeyRing ring = new KeyRing(List.copyOf(published), now);
         cached = ring;
         return ring;
+    }
+
+    /**
+     * Keys in the clear (stored by a version before sealing) and keys sealed with the previous
+     * key-encryption key are sealed with the current one, retired keys too, so that once the
+     * previous key is removed nothing needs it.
+     */
+    private void sealStoredKeys() {
+        int resealed = 0;
+        for (SigningKey key : em.createQuery("select k from SigningKey k", SigningKey.class).getResultList()) {
+            if (key.reseal(encryption())) {
+                resealed++;
+            }
+        }
+        if (resealed > 0) {
+            em.flush();
+            cached = null;
+            int count = resealed;
+            LOG.info(() -> count + " stored private key(s) sealed with key-encryption key " + encryption().currentId());
+        }
+    }
+
+    private KeyEncryption encryption() {
+        KeyEncryption current = encryption;
+        if (current == null) {
+            current = KeyEncryption.configured(settings);
+            encryption = current;
+        }
+        return current;
     }
 
     private List<SigningKey> activeKeys() {

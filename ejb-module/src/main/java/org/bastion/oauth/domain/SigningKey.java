@@ -6,11 +6,15 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.bastion.platform.KeyEncryption;
 
 import java.text.ParseException;
 import java.time.Instant;
 
-/** A key the authorization server signs tokens with; its public half is published in the JWKS. */
+/**
+ * A key the authorization server signs tokens with; its public half is published in the JWKS.
+ * The private JWK is stored sealed (KeyEncryption), and only this class sees the stored form.
+ */
 @Entity
 @Table(name = "signing_key")
 public class SigningKey {
@@ -21,8 +25,9 @@ public class SigningKey {
     @Column(nullable = false)
     private String algorithm;
 
+    /** Sealed; a JWK in the clear only as a version before sealing left it, until the next start seals it. */
     @Column(name = "private_jwk", nullable = false)
-    private String privateJwk;
+    private String sealedJwk;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -33,13 +38,13 @@ public class SigningKey {
     protected SigningKey() {
     }
 
-    public SigningKey(JWK jwk, JWSAlgorithm algorithm, Instant createdAt) {
+    public SigningKey(JWK jwk, JWSAlgorithm algorithm, Instant createdAt, KeyEncryption encryption) {
         if (!jwk.isPrivate()) {
             throw new IllegalArgumentException("A signing key needs its private part");
         }
         this.kid = jwk.getKeyID();
         this.algorithm = algorithm.getName();
-        this.privateJwk = jwk.toJSONString();
+        this.sealedJwk = encryption.seal(kid, jwk.toJSONString());
         this.createdAt = createdAt;
     }
 
@@ -63,11 +68,24 @@ public class SigningKey {
         return retiredAt != null;
     }
 
-    public JWK privateJwk() {
+    public JWK privateJwk(KeyEncryption encryption) {
         try {
-            return JWK.parse(privateJwk);
+            return JWK.parse(encryption.open(kid, sealedJwk));
         } catch (ParseException e) {
             throw new IllegalStateException("Stored signing key " + kid + " is not a JWK", e);
         }
+    }
+
+    /**
+     * Seals the key under the current key-encryption key if it is not already: left in the clear
+     * by an earlier version, or sealed with the previous key-encryption key. Whether it changed.
+     */
+    public boolean reseal(KeyEncryption encryption) {
+        if (encryption.sealedWithCurrent(sealedJwk)) {
+            return false;
+        }
+        String json = KeyEncryption.sealed(sealedJwk) ? encryption.open(kid, sealedJwk) : sealedJwk;
+        this.sealedJwk = encryption.seal(kid, json);
+        return true;
     }
 }

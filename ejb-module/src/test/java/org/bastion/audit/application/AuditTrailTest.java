@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AuditTrailTest {
@@ -35,28 +37,32 @@ class AuditTrailTest {
         Table table = new Table();
         AuditTrail trail = new AuditTrail();
         trail.log = table;
-        trail.add(record(1));
+        CompletableFuture<Void> first = trail.add(record(1));
         table.down = true;
-        trail.writeQuietly();
+        assertFalse(trail.writeQuietly());
         assertTrue(trail.unavailable().orElse("").contains("database is down"), "requests are refused while records cannot be written");
-        trail.add(record(2));
+        assertFalse(first.isDone(), "a request waits while its record is not written");
+        CompletableFuture<Void> second = trail.add(record(2));
         table.down = false;
-        trail.writeQuietly();
+        assertTrue(trail.writeQuietly());
         assertTrue(trail.unavailable().isEmpty());
+        assertTrue(first.isDone() && !first.isCompletedExceptionally() && second.isDone(), "both waiting requests are released once written");
         assertEquals(List.of("/Patient/1", "/Patient/2"), table.written.stream().map(AuditRecord::path).toList(), "nothing lost, nothing twice");
     }
 
     @Test
-    void aFullQueueMakesTheTrailUnavailableAndKeepsTheRecord() {
+    void aFullQueueRefusesTheRecordAndMakesTheTrailUnavailableWithoutGrowing() {
         Table table = new Table();
         AuditTrail trail = new AuditTrail();
         trail.log = table;
-        for (int i = 0; i <= AuditTrail.CAPACITY; i++) {
-            trail.add(record(i));
+        for (int i = 0; i < AuditTrail.CAPACITY; i++) {
+            assertFalse(trail.add(record(i)).isCompletedExceptionally());
         }
+        CompletableFuture<Void> overflow = trail.add(record(AuditTrail.CAPACITY));
+        assertTrue(overflow.isCompletedExceptionally(), "the record beyond the capacity is refused, not kept in memory");
         assertTrue(trail.unavailable().orElse("").contains("queue is full"));
-        trail.writeQuietly();
+        assertTrue(trail.writeQuietly());
         assertTrue(trail.unavailable().isEmpty());
-        assertEquals(AuditTrail.CAPACITY + 1, table.written.size());
+        assertEquals(AuditTrail.CAPACITY, table.written.size());
     }
 }

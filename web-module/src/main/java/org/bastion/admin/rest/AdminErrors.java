@@ -1,5 +1,6 @@
 package org.bastion.admin.rest;
 
+import org.bastion.admin.application.HousekeepingBusyException;
 import org.bastion.oauth.application.OAuthException;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -59,6 +60,15 @@ public class AdminErrors implements ExceptionMapper<InvalidInputException> {
         @Override
         public Response toResponse(OAuthException e) {
             return error(400, e.error().getCode(), e.error().getDescription());
+        }
+    }
+
+    /** A housekeeping run asked for while another holds the lease: nothing was deleted, and the answer names that run. */
+    @Provider
+    public static class HousekeepingRunning implements ExceptionMapper<HousekeepingBusyException> {
+        @Override
+        public Response toResponse(HousekeepingBusyException e) {
+            return error(409, "housekeeping_running", e.getMessage());
         }
     }
 

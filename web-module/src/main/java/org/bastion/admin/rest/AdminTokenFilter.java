@@ -30,6 +30,9 @@ import java.util.Optional;
 @Priority(Priorities.AUTHENTICATION)
 public class AdminTokenFilter implements ContainerRequestFilter {
 
+    /** The request property holding the verified token, for the audit trail. */
+    static final String TOKEN_PROPERTY = "org.bastion.admin.token";
+
     @Inject
     AccessTokenVerifier verifier;
 
@@ -51,6 +54,7 @@ public class AdminTokenFilter implements ContainerRequestFilter {
         BastionUser user;
         try {
             token = verifier.verify(bearer.get());
+            request.setProperty(TOKEN_PROPERTY, token);
             client = policies.liveClient(token);
             user = policies.liveUser(token, client);
         } catch (InvalidTokenException e) {

@@ -44,7 +44,7 @@ public class AuditResource {
 
     @GET
     @Produces("application/fhir+json")
-    @Operation(summary = "Search the audit trail", description = "A FHIR searchset Bundle of AuditEvent, newest first. since/until (instants), subject, client, resource (Type or Type/id), outcome (HTTP status), category (rest, token, admin); _count (1-500) and _offset page.")
+    @Operation(summary = "Search the audit trail", description = "A FHIR searchset Bundle of AuditEvent, newest first. since/until (instants), subject, client, resource (Type or Type/id), outcome (HTTP status), category (rest, token, admin, security); _count (1-500) and _offset page.")
     @APIResponse(responseCode = "200", description = "A searchset Bundle of AuditEvent")
     @APIResponse(responseCode = "400", ref = "BadInput")
     public Response search(@QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("subject") String subject,
@@ -61,8 +61,8 @@ public class AuditResource {
             type = parts[0];
             id = parts.length > 1 ? parts[1] : null;
         }
-        if (category != null && !category.isBlank() && !List.of("rest", "token", "admin").contains(category)) {
-            throw new InvalidInputException("category", "must be rest (FHIR requests), token (token requests) or admin (changes through the admin API)");
+        if (category != null && !category.isBlank() && !List.of("rest", "token", "admin", "security").contains(category)) {
+            throw new InvalidInputException("category", "must be rest (FHIR requests), token (token requests), admin (admin API requests) or security (sign-in, consent, logout, registration, introspection, revocation)");
         }
         int pageSize = AdminJson.number("_count", count, 50, 1, MAX_COUNT);
         int first = AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE);

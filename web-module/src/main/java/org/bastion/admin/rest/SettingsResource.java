@@ -51,7 +51,10 @@ public class SettingsResource {
             new Editable("session_seconds", "bastion.session.seconds", "28800", "60 to 604800", range(60, 604_800)),
             new Editable("signing_alg", "bastion.signing.alg", "RS256", "RS256, RS384, RS512 or ES256", List.of("RS256", "RS384", "RS512", "ES256")::contains),
             new Editable("registration", "bastion.registration", "token", "open or token", List.of("open", "token")::contains),
-            new Editable("access_token_query", "bastion.access.token.query", "false", "true or false", List.of("true", "false")::contains));
+            new Editable("access_token_query", "bastion.access.token.query", "false", "true or false", List.of("true", "false")::contains),
+            new Editable("outbound_allowed_origins", "bastion.outbound.allowed.origins", "",
+                    "a comma-separated list of at most 20 origins (http or https://host[:port], no path) Bastion may fetch keys and discovery documents from "
+                            + "although they are not public https; empty for none", SettingsResource::origins));
 
     @Inject
     BastionSettings settings;
@@ -132,5 +135,11 @@ public class SettingsResource {
                 return false;
             }
         };
+    }
+
+    private static boolean origins(String value) {
+        java.util.List<String> entries = java.util.Arrays.stream(value.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
+        return value.length() <= 4000 && entries.size() <= 20 && entries.stream().allMatch(e -> e.matches("(?i)https?://[^/?#@\\s]+/?")
+                && org.bastion.platform.OutboundFetcher.origins(e).size() == 1);
     }
 }

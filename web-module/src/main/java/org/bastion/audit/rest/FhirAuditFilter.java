@@ -63,14 +63,16 @@ public class FhirAuditFilter implements ContainerRequestFilter, ContainerRespons
         String subject = null;
         String client = null;
         String issuer = null;
+        String tokenId = null;
         if (request.getSecurityContext().getUserPrincipal() instanceof VerifiedAccessToken token) {
             subject = token.getName();
             client = token.claims().getClaim("client_id") instanceof String c ? c : token.claims().getClaim("azp") instanceof String a ? a : null;
             issuer = token.claims().getIssuer();
+            tokenId = token.claims().getJWTID();
         }
         record.who(subject, client, issuer, servletRequest == null ? null : servletRequest.getRemoteAddr())
-                .outcome(response.getStatus(), detail(response));
-        trail.add(record);
+                .token(tokenId).outcome(response.getStatus(), detail(response));
+        trail.record(record);
     }
 
     /** The FHIR interaction (R4 restful-interaction codes) a request is, from its method and path. */

@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.bastion.fhir.application.Fhir;
 import org.bastion.fhir.application.FhirException;
 import org.bastion.fhir.application.FhirRepository;
+import org.bastion.fhir.domain.FhirLimits;
 import org.bastion.fhir.domain.ResourceVersion;
 import org.bastion.platform.BastionSettings;
 import org.hl7.fhir.r4.model.Bundle;
@@ -43,8 +44,15 @@ public class Bundles {
 
     /** A search, in a compartment when compartmentType and compartmentId are given. */
     public Bundle search(String type, Map<String, List<String>> params, HttpHeaders headers, String compartmentType, String compartmentId) {
-        int count = number(params, "_count", DEFAULT_COUNT, 0, MAX_COUNT);
-        int offset = number(params, "_offset", 0, 0, Integer.MAX_VALUE);
+        FhirLimits limits = settings.fhirLimits();
+        int count = number(params, "_count", DEFAULT_COUNT, 0, limits.count());
+        int offset = offset(params, limits);
+        List<String> includes = withIterate(params, "_include");
+        List<String> revIncludes = withIterate(params, "_revinclude");
+        if (includes.size() + revIncludes.size() > limits.includeSpecs()) {
+            throw new FhirException(400, IssueType.TOOCOSTLY, FhirLimits.exceeded((includes.size() + revIncludes.size())
+                    + " _include and _revinclude parameters", limits.includeSpecs(), "BASTION_FHIR_MAX_INCLUDES"));
+        }
         boolean summaryCount = "count".equals(first(params, "_summary"));
         boolean total = summaryCount || "accurate".equals(first(params, "_total"));
         FhirRepository.Paging paging = new FhirRepository.Paging(offset, key(params, "_cursor"), key(params, "_prev"), summaryCount ? 0 : count);
@@ -75,8 +83,6 @@ public class Bundles {
             bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
                     .setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
-        List<String> includes = withIterate(params, "_include");
-        List<String> revIncludes = withIterate(params, "_revinclude");
         if (!summaryCount && (!includes.isEmpty() || !revIncludes.isEmpty())) {
             for (Resource resource : repository.includes(page.resources(), includes, revIncludes)) {
                 bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
@@ -95,7 +101,7 @@ public class Bundles {
     /** Patient/[id]/$everything as a searchset, paged with _count and _offset. */
     public Bundle everything(String patientId, Map<String, List<String>> params) {
         int count = number(params, "_count", MAX_COUNT, 1, MAX_COUNT);
-        int offset = number(params, "_offset", 0, 0, Integer.MAX_VALUE);
+        int offset = offset(params, settings.fhirLimits());
         List<Resource> resources = repository.everything(patientId, offset, count);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         bundle.getMeta().setLastUpdated(new Date());
@@ -193,6 +199,16 @@ public class Bundles {
     private static String first(Map<String, List<String>> params, String name) {
         List<String> values = params.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** _offset, refused beyond the limit: a deep offset makes the database count past every earlier row. */
+    private static int offset(Map<String, List<String>> params, FhirLimits limits) {
+        int offset = number(params, "_offset", 0, 0, Integer.MAX_VALUE);
+        if (offset > limits.offset()) {
+            throw new FhirException(400, IssueType.TOOCOSTLY, FhirLimits.exceeded("_offset " + offset, limits.offset(), "BASTION_FHIR_MAX_OFFSET")
+                    + "; narrow the search, or page on by the next links");
+        }
+        return offset;
     }
 
     private static int number(Map<String, List<String>> params, String name, int fallback, int min, int max) {

@@ -3,6 +3,7 @@ package org.bastion.fhir.rest;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -10,6 +11,9 @@ import jakarta.ws.rs.ext.MessageBodyReader;
 import jakarta.ws.rs.ext.Provider;
 import org.bastion.fhir.application.Fhir;
 import org.bastion.fhir.application.FhirException;
+import org.bastion.fhir.domain.FhirLimits;
+import org.bastion.platform.BastionSettings;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -22,14 +26,16 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a FHIR resource from JSON or XML with HAPI's parsers, strictly: unknown elements,
- * wrong types and malformed content are a 400 OperationOutcome, never silently dropped.
+ * wrong types and malformed content are a 400 OperationOutcome, never silently dropped. The body
+ * streams into the parser through {@link BoundedBody} (size and nesting limits) rather than
+ * being copied first; a Bundle with more entries than the limit is refused before it is processed.
  */
 @Provider
 @Consumes({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
 public class FhirResourceReader implements MessageBodyReader<Resource> {
 
-    /** Room for a transaction bundle with a patient's whole record; bulk data has its own import. */
-    static final int MAX_BYTES = 64 * 1024 * 1024;
+    @Inject
+    BastionSettings settings;
 
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
@@ -39,19 +45,24 @@ public class FhirResourceReader implements MessageBodyReader<Resource> {
     @Override
     public Resource readFrom(Class<Resource> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                              MultivaluedMap<String, String> httpHeaders, InputStream entityStream) throws IOException {
-        byte[] body = entityStream.readNBytes(MAX_BYTES + 1);
-        if (body.length > MAX_BYTES) {
-            throw new FhirException(413, IssueType.TOOCOSTLY, "The resource is larger than " + MAX_BYTES + " bytes");
-        }
-        if (body.length == 0) {
-            throw new FhirException(400, IssueType.REQUIRED, "The request has no body; send a FHIR resource");
-        }
-        IParser parser = FhirMediaTypes.isXml(mediaType) ? Fhir.r4().newXmlParser() : Fhir.r4().newJsonParser();
+        FhirLimits limits = settings.fhirLimits();
+        boolean xml = FhirMediaTypes.isXml(mediaType);
+        BoundedBody body = new BoundedBody(entityStream, limits, xml);
+        IParser parser = xml ? Fhir.r4().newXmlParser() : Fhir.r4().newJsonParser();
         parser.setParserErrorHandler(new StrictErrorHandler());
+        Resource resource;
         try {
-            return (Resource) parser.parseResource(new InputStreamReader(new java.io.ByteArrayInputStream(body), StandardCharsets.UTF_8));
+            resource = (Resource) parser.parseResource(new InputStreamReader(body, StandardCharsets.UTF_8));
         } catch (DataFormatException | ClassCastException | IllegalArgumentException e) {
+            if (body.bytesRead() == 0) {
+                throw new FhirException(400, IssueType.REQUIRED, "The request has no body; send a FHIR resource");
+            }
             throw new FhirException(400, IssueType.STRUCTURE, "The body is not a valid FHIR R4 resource: " + e.getMessage());
         }
+        if (resource instanceof Bundle bundle && bundle.getEntry().size() > limits.bundleEntries()) {
+            throw new FhirException(413, IssueType.TOOCOSTLY, FhirLimits.exceeded("A Bundle of " + bundle.getEntry().size() + " entries",
+                    limits.bundleEntries(), "BASTION_FHIR_MAX_BUNDLE_ENTRIES") + " entries; split it into several Bundles");
+        }
+        return resource;
     }
 }

@@ -18,6 +18,7 @@ import org.bastion.oauth.rest.pages.Message;
 import org.bastion.oauth.rest.pages.Pages;
 import org.bastion.oauth.rest.pages.ScopeChoice;
 
+import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,9 @@ public class ConsentResource {
     @Context
     HttpHeaders headers;
 
+    @Inject
+    org.bastion.audit.rest.AuditNote audit;
+
     @GET
     public Response page(@QueryParam("request") String requestId, @QueryParam("patient_q") String patientQuery) {
         Optional<AuthorizationFlow.Request> request = flow.find(requestId).filter(r -> r.pending().userId() != null);
@@ -63,7 +67,7 @@ public class ConsentResource {
         ConsentPage.PatientPicker picker = AuthorizationFlow.needsPatientPicker(r) ? patients.picker(patientQuery, r.pending().userId()) : null;
         ConsentPage page = new ConsentPage(steps.action("consent"), r.pending().id(), r.pending().csrf(), r.client().name(),
                 flow.username(r.pending().userId()), choices, picker, error, r.client().selfRegistered()
-                && r.client().approvedGrantTypes().isEmpty() && r.client().approvedScope().isEmpty());
+                && r.client().approvedGrantTypes().isEmpty() && r.client().approvedScope().isEmpty(), host(r.redirectUri()));
         return PageResponses.html(status, pages.consent(locale, page), pages).build();
     }
 
@@ -85,7 +89,17 @@ public class ConsentResource {
         if (approved && AuthorizationFlow.needsPatientPicker(request) && scopes.contains("launch/patient") && !patients.chosen(patient, request.pending().userId())) {
             return show(request, form.getFirst("patient_q"), new Message("consent.patient.required"), 400);
         }
+        audit.subject(request.pending().userId()).client(request.client().clientId())
+                .detail(approved ? "approved " + String.join(" ", new java.util.TreeSet<>(scopes)) : "denied");
         return steps.respond(flow.consent(request, approved, scopes, patient), headers).build();
+    }
+
+    /** What the user can check of the redirect URI: its host (a custom-scheme URI has none: its scheme). */
+    private static String host(URI uri) {
+        if (uri.getHost() != null) {
+            return uri.getHost();
+        }
+        return uri.getRawAuthority() != null ? uri.getRawAuthority() : uri.getScheme() + ":";
     }
 
     private Response expired() {

@@ -32,6 +32,9 @@ public class IntrospectionResource {
     @Context
     HttpHeaders headers;
 
+    @jakarta.inject.Inject
+    org.bastion.audit.rest.AuditNote audit;
+
     @POST
     @Path("introspect")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
@@ -39,7 +42,10 @@ public class IntrospectionResource {
     public Response introspect(String form) throws OAuthException {
         HTTPRequest http = NimbusRequests.post(uri.getRequestUri(), headers, form);
         OAuthClient caller = authenticator.authenticate(NimbusRequests.clientAuthentication(http), NimbusRequests.publicClientId(http));
-        return OAuthResponses.ok(introspection.introspect(NimbusRequests.param(http, "token"), caller));
+        java.util.Map<String, Object> answer = introspection.introspect(NimbusRequests.param(http, "token"), caller);
+        audit.client(caller.clientId()).subject(answer.get("sub") instanceof String s ? s : null)
+                .token(answer.get("jti") instanceof String j ? j : null).detail("active " + answer.get("active"));
+        return OAuthResponses.ok(answer);
     }
 
     @POST
@@ -49,6 +55,7 @@ public class IntrospectionResource {
     public Response revoke(String form) throws OAuthException {
         HTTPRequest http = NimbusRequests.post(uri.getRequestUri(), headers, form);
         OAuthClient caller = authenticator.authenticate(NimbusRequests.clientAuthentication(http), NimbusRequests.publicClientId(http));
+        audit.client(caller.clientId());
         introspection.revoke(NimbusRequests.param(http, "token"), caller);
         return Response.ok().cacheControl(OAuthResponses.noStore()).build();
     }

@@ -2,6 +2,7 @@ package org.bastion.oauth.rest;
 
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.bastion.audit.rest.AuditNote;
 import org.bastion.oauth.application.AuthorizationFlow;
 import org.bastion.oauth.rest.pages.LoginPage;
 import org.bastion.oauth.rest.pages.Message;
@@ -40,6 +42,12 @@ public class LoginResource {
     @Context
     HttpHeaders headers;
 
+    @Context
+    HttpServletRequest servletRequest;
+
+    @Inject
+    AuditNote audit;
+
     @GET
     public Response page(@QueryParam("request") String requestId) {
         Optional<AuthorizationFlow.Request> request = flow.find(requestId);
@@ -61,10 +69,16 @@ public class LoginResource {
         if (!FormGuard.genuine(csrf, request, headers)) {
             return steps.error(403, new Message("error.csrf"), locale(request)).build();
         }
-        AuthorizationFlow.LoginResult result = flow.login(request, username, password == null ? new char[0] : password.toCharArray());
+        AuthorizationFlow.LoginResult result = flow.login(request, username, password == null ? new char[0] : password.toCharArray(),
+                servletRequest.getRemoteAddr());
+        audit.client(request.client().clientId());
         if (result.errorKey() != null) {
-            return show(request, username, new Message(result.errorKey(), result.lockedMinutes()), 401);
+            // the page says the same whatever went wrong; the audit trail tells the admin which it was
+            audit.subject(username).detail(result.throttled() ? "throttled: too many failed sign-ins for this name or address"
+                    : "wrong username or password");
+            return show(request, username, new Message(result.errorKey()), 401);
         }
+        audit.subject(result.userId()).detail("signed in as " + username);
         return steps.respond(result.step(), headers)
                 .cookie(BrowserCookies.session(result.sessionId(), settings.sessionLifetime(), settings))
                 .build();

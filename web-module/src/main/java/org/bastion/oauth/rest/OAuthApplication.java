@@ -16,6 +16,6 @@ public class OAuthApplication extends Application {
         return Set.of(JwksResource.class, DiscoveryResource.class, AuthorizationResource.class, LoginResource.class,
                 ConsentResource.class, LogoutResource.class, TokenResource.class, IntrospectionResource.class, SmartStyleResource.class,
                 UserInfoResource.class, RegistrationResource.class, OAuthExceptionMapper.class, OAuthUnexpectedExceptionMapper.class,
-                CorsFilter.class);
+                CorsFilter.class, org.bastion.audit.rest.OAuthAuditFilter.class);
     }
 }

@@ -4,7 +4,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.bastion.oauth.rest.pages.Pages;
 
-/** HTML pages of the flows: never cached, never framed (clickjacking), no script. */
+/**
+ * HTML pages of the flows: never cached, never framed (clickjacking), no script. Their policy is
+ * theirs alone; nosniff (and HSTS) on every response is SecurityHeadersFilter's.
+ */
 final class PageResponses {
 
     private PageResponses() {
@@ -16,7 +19,6 @@ final class PageResponses {
                 .cacheControl(OAuthResponses.noStore())
                 .header("Content-Security-Policy", pages.contentSecurityPolicy())
                 .header("X-Frame-Options", "DENY")
-                .header("X-Content-Type-Options", "nosniff")
                 .header("Referrer-Policy", "same-origin")
                 .entity(html);
     }

@@ -48,6 +48,9 @@ public class RegistrationResource {
     @Context
     HttpHeaders headers;
 
+    @Inject
+    org.bastion.audit.rest.AuditNote audit;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -59,6 +62,7 @@ public class RegistrationResource {
                             + "Authorization: Bearer (open registration is off; BASTION_REGISTRATION=open turns it on for development)"));
         }
         ClientRegistry.Registered registered = registry.registerSelf(metadata(body), token, settings.registrationOpen());
+        audit.client(registered.client().clientId()).detail("registered " + registered.client().name());
         return OAuthResponses.json(201, information(registered, true));
     }
 
@@ -101,6 +105,7 @@ public class RegistrationResource {
         String token = BearerCredentials.token(headers.getHeaderString(HttpHeaders.AUTHORIZATION)).orElseThrow(() ->
                 OAuthException.invalidToken("Send the registration access token from the registration response as Authorization: Bearer"));
         Optional<OAuthClient> client = registry.byRegistrationToken(clientId, token);
+        audit.client(clientId).detail(client.isPresent() ? null : "registration access token not valid for this client");
         return client.orElseThrow(() -> OAuthException.invalidToken("The registration access token is not valid for client " + clientId));
     }
 

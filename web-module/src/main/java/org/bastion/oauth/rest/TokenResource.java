@@ -87,7 +87,7 @@ public class TokenResource {
             // a public client's refresh may name no client: the token issued does
             String client = clientId != null || claims == null ? clientId : (String) claims.getClaim("client_id");
             audit(record.who(claims == null ? null : claims.getSubject(), client, settings.issuer(), remoteAddress())
-                    .outcome(200, "issued scope " + issued.get("scope")));
+                    .token(claims == null ? null : claims.getJWTID()).outcome(200, "issued scope " + issued.get("scope")));
             return OAuthResponses.ok(issued);
         } catch (OAuthException e) {
             if (record.clientId() == null) {
@@ -100,7 +100,7 @@ public class TokenResource {
 
     private void audit(AuditRecord record) {
         if (settings.audit()) {
-            auditTrail.add(record);
+            auditTrail.record(record);
         }
     }
 

@@ -14,9 +14,10 @@ import java.util.List;
  * @param picker     the patient picker of a standalone launch asking for launch/patient; null when none
  * @param error      what to correct before deciding; null when nothing
  * @param unreviewed the client registered itself and no admin approved it: the user is told so
+ * @param returnHost the host of the redirect URI the browser returns to; null when not shown
  */
 public record ConsentPage(String action, String requestId, String csrf, String clientName, String username,
-                          List<ScopeChoice> scopes, PatientPicker picker, Message error, boolean unreviewed) {
+                          List<ScopeChoice> scopes, PatientPicker picker, Message error, boolean unreviewed, String returnHost) {
 
     public ConsentPage {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
@@ -24,7 +25,7 @@ public record ConsentPage(String action, String requestId, String csrf, String c
 
     public ConsentPage(String action, String requestId, String csrf, String clientName, String username,
                        List<ScopeChoice> scopes, PatientPicker picker, Message error) {
-        this(action, requestId, csrf, clientName, username, scopes, picker, error, false);
+        this(action, requestId, csrf, clientName, username, scopes, picker, error, false, null);
     }
 
     public ConsentPage(String action, String requestId, String csrf, String clientName, String username, List<ScopeChoice> scopes) {

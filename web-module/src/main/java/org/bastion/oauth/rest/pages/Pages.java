@@ -13,9 +13,9 @@ import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 
 /**
- * The HTML pages of the authorization server: sign-in, consent, error and signed-out, in English
- * or Japanese. Every page is a complete document with its style sheet inline and no script, so it
- * works without JavaScript and under {@link #contentSecurityPolicy()}.
+ * The HTML pages of the authorization server: sign-in, consent, error, sign-out and signed-out,
+ * in English or Japanese. Every page is a complete document with its style sheet inline and no
+ * script, so it works without JavaScript and under {@link #contentSecurityPolicy()}.
  */
 @ApplicationScoped
 public class Pages {
@@ -278,6 +278,13 @@ public class Pages {
                 .append(escape(message(lang, new Message("consent.signed_in_as", "\u0000")))
                         .replace("\u0000", "<strong>" + escape(page.username()) + "</strong>"))
                 .append("</p>\n");
+        if (page.returnHost() != null) {
+            // the host, not the name the client chose for itself, says where the code goes
+            body.append("<p class=\"account\" data-test=\"return-host\">")
+                    .append(escape(message(lang, new Message("consent.return_to", "\u0000")))
+                            .replace("\u0000", "<strong>" + escape(page.returnHost()) + "</strong>"))
+                    .append("</p>\n");
+        }
         if (page.unreviewed()) {
             body.append("<p class=\"alert\" role=\"note\" data-test=\"unreviewed-client\">").append(text(lang, "consent.unreviewed")).append("</p>\n");
         }
@@ -356,6 +363,34 @@ public class Pages {
         body.append("<p class=\"note\">").append(text(lang, "error.close")).append("</p>\n")
                 .append("</main>\n");
         return document(lang, title, body);
+    }
+
+    /**
+     * The sign-out question, asked when nothing proves the request came from the client the user
+     * signed in to (OpenID Connect RP-Initiated Logout 1.0 §2); its form signs out.
+     */
+    public String logout(Locale locale, LogoutPage page) {
+        Locale lang = normalise(locale);
+        StringBuilder body = new StringBuilder();
+        body.append("<main class=\"card\">\n")
+                .append("<h1>").append(text(lang, "logout.confirm.heading")).append("</h1>\n")
+                .append("<p class=\"lead\">").append(page.clientName() == null ? text(lang, "logout.confirm.lead")
+                        : text(lang, "logout.confirm.lead_client", page.clientName())).append("</p>\n")
+                .append("<p class=\"note\">").append(text(lang, "logout.confirm.note")).append("</p>\n")
+                .append("<form method=\"post\" action=\"").append(escape(page.action())).append("\">\n")
+                .append(hidden("csrf", page.csrf()));
+        String[][] returned = {{"client_id", page.clientId()}, {"post_logout_redirect_uri", page.postLogoutRedirectUri()},
+                {"state", page.state()}, {"ui_locales", page.uiLocales()}};
+        for (String[] field : returned) {
+            if (field[1] != null) {
+                body.append(hidden(field[0], field[1]));
+            }
+        }
+        body.append("<button class=\"primary block\" type=\"submit\">").append(text(lang, "logout.confirm.submit"))
+                .append("</button>\n")
+                .append("</form>\n")
+                .append("</main>\n");
+        return document(lang, text(lang, "logout.confirm.title"), body);
     }
 
     /** The page shown after signing out. */

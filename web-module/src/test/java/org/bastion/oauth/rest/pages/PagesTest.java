@@ -60,7 +60,7 @@ class PagesTest {
     @Test
     void loginPageHasTheFormAndShowsTheError() {
         String html = pages.login(Locale.ENGLISH, new LoginPage(ACTION, "r1", "c1", "Growth Chart", null,
-                new Message("login.error.locked", 15)));
+                new Message("login.error.invalid")));
 
         assertTrue(html.startsWith("<!DOCTYPE html>"), html);
         assertTrue(html.contains("<html lang=\"en\">"), html);
@@ -70,7 +70,7 @@ class PagesTest {
         assertTrue(html.contains("autocomplete=\"username\""), html);
         assertTrue(html.contains("type=\"password\" autocomplete=\"current-password\" required"), html);
         assertTrue(html.contains("Sign in to continue to Growth Chart"), html);
-        assertTrue(html.contains("role=\"alert\">Too many failed sign-ins. Try again in 15 minutes.<"), html);
+        assertTrue(html.contains("role=\"alert\">Sign-in failed. Check the username and password; after several failed attempts, wait a minute before trying again.<"), html);
 
         String withoutError = pages.login(Locale.ENGLISH, new LoginPage(ACTION, "r1", "c1", "Growth Chart", "alice", null));
         assertFalse(withoutError.contains("role=\"alert\""), withoutError);
@@ -86,7 +86,7 @@ class PagesTest {
         assertTrue(html.contains("ログイン"), html);
         assertTrue(html.contains("パスワード"), html);
         assertTrue(html.contains("成長曲線 を利用するにはログインしてください"), html);
-        assertTrue(html.contains("ユーザー名またはパスワードが正しくありません。"), html);
+        assertTrue(html.contains("ログインできませんでした。ユーザー名とパスワードを確認してください。"), html);
         assertFalse(html.contains("Sign in"), html);
     }
 
@@ -107,6 +107,43 @@ class PagesTest {
         assertTrue(html.contains("<input type=\"hidden\" name=\"request\" value=\"r1\">"), html);
         assertTrue(html.contains("<input type=\"hidden\" name=\"csrf\" value=\"c1\">"), html);
         assertTrue(html.contains("Permissions you untick are not granted."), html);
+    }
+
+    @Test
+    void consentPageShowsTheHostTheBrowserReturnsTo() {
+        String html = pages.consent(Locale.ENGLISH, new ConsentPage(ACTION, "r1", "c1", "Bastion c<o>nsole", "alice",
+                List.of(), null, null, true, "app.example.org"));
+        assertTrue(html.contains("You will return to <strong>app.example.org</strong>"), html);
+
+        String japanese = pages.consent(Locale.JAPANESE, new ConsentPage(ACTION, "r1", "c1", "成長曲線", "alice",
+                List.of(), null, null, false, "app.example.org"));
+        assertTrue(japanese.contains("完了後は <strong>app.example.org</strong> に戻ります"), japanese);
+
+        String withoutHost = pages.consent(Locale.ENGLISH, new ConsentPage(ACTION, "r1", "c1", "Growth Chart", "alice", List.of()));
+        assertFalse(withoutHost.contains("data-test=\"return-host\""), withoutHost);
+    }
+
+    @Test
+    void signOutQuestionPostsTheClientsRequestBackWithTheFormToken() {
+        String html = pages.logout(Locale.ENGLISH, new LogoutPage("http://localhost:8080/oauth2/logout", "c1", "app-1",
+                "Growth <Chart>", "https://app.example.org/bye?a=1&b=2", "s\"1", null));
+
+        assertTrue(html.contains("<h1>Sign out of Bastion?</h1>"), html);
+        assertTrue(html.contains("Growth &lt;Chart&gt; asks to sign you out of Bastion."), html);
+        assertTrue(html.contains("<form method=\"post\" action=\"http://localhost:8080/oauth2/logout\">"), html);
+        assertTrue(html.contains("<input type=\"hidden\" name=\"csrf\" value=\"c1\">"), html);
+        assertTrue(html.contains("<input type=\"hidden\" name=\"client_id\" value=\"app-1\">"), html);
+        assertTrue(html.contains("name=\"post_logout_redirect_uri\" value=\"https://app.example.org/bye?a=1&amp;b=2\""), html);
+        assertTrue(html.contains("<input type=\"hidden\" name=\"state\" value=\"s&quot;1\">"), html);
+        assertFalse(html.contains("name=\"ui_locales\""), html);
+        assertTrue(html.contains("If you did not ask to sign out, close this page: you stay signed in."), html);
+
+        String japanese = pages.logout(Locale.JAPANESE, new LogoutPage("http://localhost:8080/oauth2/logout", "c1", null, null,
+                null, null, "ja"));
+        assertTrue(japanese.contains("<h1>Bastion からログアウトしますか？</h1>"), japanese);
+        assertTrue(japanese.contains("アプリケーションが Bastion からのログアウトを求めています。"), japanese);
+        assertTrue(japanese.contains("<input type=\"hidden\" name=\"ui_locales\" value=\"ja\">"), japanese);
+        assertFalse(japanese.contains("name=\"client_id\""), japanese);
     }
 
     @Test

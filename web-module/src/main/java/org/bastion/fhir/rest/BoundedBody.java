@@ -1,0 +1,127 @@
+package org.bastion.fhir.rest;
+
+import org.bastion.fhir.application.FhirException;
+import org.bastion.fhir.domain.FhirLimits;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A request body read as the parser goes, never buffered whole: it refuses (413) past the body
+ * size limit and (400) past the nesting limit, counting JSON objects and arrays outside strings,
+ * or XML start and end tags, byte by byte as they stream through.
+ */
+final class BoundedBody extends FilterInputStream {
+
+    private final FhirLimits limits;
+    private final boolean xml;
+    private long read;
+    private int depth;
+    // JSON: inside a string, after a backslash; XML: the previous byte, inside a tag
+    private boolean inString;
+    private boolean escaped;
+    private int previous;
+    private boolean inTag;
+    private boolean closingTag;
+
+    BoundedBody(InputStream in, FhirLimits limits, boolean xml) {
+        super(in);
+        this.limits = limits;
+        this.xml = xml;
+    }
+
+    long bytesRead() {
+        return read;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+            seen(b);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        for (int i = 0; i < n; i++) {
+            seen(buffer[offset + i] & 0xff);
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] discard = new byte[(int) Math.min(n, 8192)];
+        int got = read(discard, 0, discard.length);
+        return Math.max(got, 0);
+    }
+
+    private void seen(int b) {
+        if (++read > limits.bodyBytes()) {
+            throw new FhirException(413, IssueType.TOOCOSTLY, FhirLimits.exceeded("The request body", limits.bodyBytes(),
+                    "BASTION_FHIR_MAX_BODY_BYTES") + " bytes; send large data sets as several Bundles");
+        }
+        if (xml) {
+            xmlByte(b);
+        } else {
+            jsonByte(b);
+        }
+        previous = b;
+        if (depth > limits.depth()) {
+            throw new FhirException(400, IssueType.TOOCOSTLY, FhirLimits.exceeded("The nesting of the body", limits.depth(),
+                    "BASTION_FHIR_MAX_DEPTH") + " levels");
+        }
+    }
+
+    private void jsonByte(int b) {
+        if (inString) {
+            if (escaped) {
+                escaped = false;
+            } else if (b == '\\') {
+                escaped = true;
+            } else if (b == '"') {
+                inString = false;
+            }
+            return;
+        }
+        switch (b) {
+            case '"' -> inString = true;
+            case '{', '[' -> depth++;
+            case '}', ']' -> depth--;
+            default -> {
+            }
+        }
+    }
+
+    /** Start tags deepen, end tags and empty-element tags (…/>) come back up; declarations, comments and PIs don't count. */
+    private void xmlByte(int b) {
+        if (!inTag) {
+            if (b == '<') {
+                inTag = true;
+                closingTag = false;
+            }
+            return;
+        }
+        if (previous == '<') {
+            if (b == '/') {
+                closingTag = true;
+            } else if (b == '!' || b == '?') {
+                inTag = false; // a comment, CDATA or declaration: not an element
+                return;
+            } else {
+                depth++;
+            }
+        }
+        if (b == '>') {
+            inTag = false;
+            if (closingTag || previous == '/') {
+                depth--;
+            }
+        }
+    }
+}
