@@ -55,6 +55,11 @@ export async function housekeepingPanel() {
             tables(state),
             h('div', { class: 'form-actions' }, run)));
     };
-    draw(await api('GET', '/housekeeping'));
+    try {
+        draw(await api('GET', '/housekeeping'));
+    } catch (error) {
+        // the settings above stay usable when the counts cannot be had
+        panel.replaceChildren(card(t('housekeeping.title'), notice(t('error.generic', { msg: error.message }), 'error', 'housekeeping-error')));
+    }
     return panel;
 }

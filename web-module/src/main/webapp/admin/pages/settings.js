@@ -10,7 +10,10 @@ const NUMBERS = {
     token_refresh_seconds: [300, 31_536_000],
     token_code_seconds: [5, 600],
     session_seconds: [60, 604_800],
+    authorize_rate_limit: [0, 100_000],
 };
+/** Settings that may be left empty. */
+const OPTIONAL = new Set(['outbound_allowed_origins']);
 const CHOICES = {
     signing_alg: () => ['RS256', 'RS384', 'RS512', 'ES256'].map((v) => [v, v]),
     registration: () => [['open', t('settings.registration.open')], ['token', t('settings.registration.token')]],
@@ -30,7 +33,7 @@ export async function render() {
             if (CHOICES[name]) {
                 return field(name, t(`settings.${name}`), { ...options, kind: 'select', options: CHOICES[name]() });
             }
-            return field(name, t(`settings.${name}`), { ...options, validate: [rules.required] });
+            return field(name, t(`settings.${name}`), { ...options, validate: OPTIONAL.has(name) ? [] : [rules.required] });
         });
         const editForm = form(fields, async (values) => {
             // Only what changed: an untouched setting keeps its source (default or environment).

@@ -59,8 +59,30 @@ export async function renderList() {
     await load();
     root.append(
         pageHeader(t('users.title'), t('users.lead'), h('a', { class: 'btn btn-primary', href: '#/users/new', 'data-test': 'new-user' }, t('users.new'))),
-        card(null, h('div', { class: 'toolbar' }, search), results));
+        card(null, h('div', { class: 'toolbar' }, search), results),
+        await throttlesCard());
     return root;
+}
+
+/** Account names and addresses that failed to sign in lately, whether they must wait, and lifting a wait. */
+async function throttlesCard() {
+    const body = h('div', { 'data-test': 'throttles' });
+    const load = async () => {
+        const throttles = await api('GET', '/sign-in-throttles');
+        body.replaceChildren(throttles.length === 0 ? h('p', { class: 'muted', 'data-test': 'throttles-none' }, t('users.throttles.none')) : table([
+            [t('users.throttles.key'), (e) => code(e.key)],
+            [t('users.throttles.failures'), (e) => String(e.failures)],
+            [t('users.throttles.last'), (e) => when(e.last_failure)],
+            [t('common.status'), (e) => (e.waiting ? badge(t('users.throttles.waiting', { until: when(e.blocked_until) }), 'danger') : badge(t('users.throttles.counting'), 'muted'))],
+            [t('common.actions'), (e) => button(t('users.throttles.lift'), () => attempt(async () => {
+                await api('DELETE', '/sign-in-throttles', undefined, { key: e.key });
+                toast(t('users.throttles.lifted', { key: e.key }));
+                await load();
+            }), { kind: 'ghost', test: 'lift-throttle' })],
+        ], throttles, 'throttles-table'));
+    };
+    await load();
+    return card(t('users.throttles'), h('p', { class: 'muted' }, t('users.throttles.lead')), body);
 }
 
 export async function renderCreate() {

@@ -124,7 +124,7 @@ abstract class HeadersContract extends OAuthClientSupport {
         assertEquals(List.of(POLICY), response.headers().allValues("Content-Security-Policy"), url);
         assertEquals(List.of("DENY"), response.headers().allValues("X-Frame-Options"), url);
         assertEquals(List.of("nosniff"), response.headers().allValues("X-Content-Type-Options"), url);
-        assertEquals(List.of("no-referrer"), response.headers().allValues("Referrer-Policy"), url);
+        assertEquals(List.of("same-origin"), response.headers().allValues("Referrer-Policy"), url);
     }
 
     /** FHIR and admin JSON: the filter's no-store alone, and none of the page headers. */

@@ -99,6 +99,16 @@ public class PayaraMicroServer implements BeforeAllCallback, AfterAllCallback {
         process = null;
     }
 
+    /** Ends the server as a crash would: SIGKILL, no shutdown hooks, nothing flushed. */
+    public void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor();
+        process = null;
+    }
+
     private void awaitReady() throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {

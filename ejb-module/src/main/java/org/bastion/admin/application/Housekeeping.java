@@ -3,6 +3,7 @@ package org.bastion.admin.application;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ import java.util.stream.Stream;
  * Each run is recorded with the rows it deleted per table.
  */
 @Singleton
+@DependsOn("SchemaMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Housekeeping {
@@ -98,7 +101,7 @@ public class Housekeeping {
 
     public Report report() {
         Instant now = clock.instant();
-        Optional<Instant> next = timers.getTimers().stream().map(Timer::getNextTimeout).map(java.util.Date::toInstant).min(Instant::compareTo);
+        Optional<Instant> next = timers.getTimers().stream().map(Timer::getNextTimeout).map(Date::toInstant).min(Instant::compareTo);
         return new Report(sweeper.sizes(COUNTED), runs.last(), next, lease.current(now));
     }
 

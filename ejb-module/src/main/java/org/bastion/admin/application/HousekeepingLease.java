@@ -9,7 +9,9 @@ import jakarta.persistence.PersistenceContext;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,13 +69,14 @@ public class HousekeepingLease {
                 .map(columns -> Holder.parse((String) columns[0], instant(columns[1]))).findFirst();
     }
 
+    /** A timestamp as the JDBC driver hands it over (PostgreSQL: Timestamp; H2: OffsetDateTime). */
     private static Instant instant(Object value) {
         if (value instanceof Timestamp t) {
             return t.toInstant();
         }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
+        if (value instanceof LocalDateTime local) {
+            return local.toInstant(ZoneOffset.UTC);
         }
-        return (Instant) value;
+        return Instant.from((TemporalAccessor) value);
     }
 }

@@ -28,7 +28,10 @@ public final class Fhir {
         return r4().newJsonParser().encodeResourceToString(resource);
     }
 
-    /** A query string (a=1&b=2) as search parameters, decoded. */
+    /**
+     * A query string (a=1&b=2) as search parameters, decoded. It comes from the client (If-None-Exist,
+     * a conditional URL, a scope's query), so a malformed %-escape is a 400, not an internal error.
+     */
     public static java.util.Map<String, java.util.List<String>> parseQuery(String query) {
         java.util.Map<String, java.util.List<String>> params = new java.util.LinkedHashMap<>();
         String q = query.startsWith("?") ? query.substring(1) : query.contains("?") ? query.substring(query.indexOf('?') + 1) : query;
@@ -37,10 +40,18 @@ public final class Fhir {
                 continue;
             }
             String[] kv = pair.split("=", 2);
-            params.computeIfAbsent(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8), k -> new java.util.ArrayList<>())
-                    .add(kv.length > 1 ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8) : "");
+            params.computeIfAbsent(decode(kv[0], query), k -> new java.util.ArrayList<>()).add(kv.length > 1 ? decode(kv[1], query) : "");
         }
         return params;
+    }
+
+    private static String decode(String text, String query) {
+        try {
+            return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new FhirException(400, org.hl7.fhir.r4.model.OperationOutcome.IssueType.INVALID,
+                    "The query '" + query + "' is not URL-encoded: " + e.getMessage());
+        }
     }
 
     public static boolean isResourceType(String name) {

@@ -80,6 +80,8 @@ public final class SearchIndexer {
                     for (IBase value : fhirPath.evaluate(resource, expression, IBase.class)) {
                         add(rows, param, value);
                     }
+                } catch (FhirException refused) {
+                    throw refused; // a value the index cannot hold: the write is refused, the expression is fine
                 } catch (RuntimeException e) {
                     // HAPI's engine has no terminology or structure definitions: a few type tests fail; that part is skipped
                     BROKEN.put(expression, true);

@@ -55,6 +55,9 @@ public class AuthorizationFlow {
     private static final Pattern PKCE_CHALLENGE = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent");
 
+    @jakarta.inject.Inject
+    AuthorizeRateLimit rateLimit;
+
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
@@ -96,8 +99,10 @@ public class AuthorizationFlow {
     /**
      * @param browserToken the browser's anti-forgery value (a cookie): the login and consent forms
      *                     must echo it, so a form posted from another site is refused
+     * @param address      the browser's address: a browser without a session may start only so many
+     *                     flows a minute (each stores a row until it expires)
      */
-    public AuthorizationStep start(String query, String sessionId, String browserToken) {
+    public AuthorizationStep start(String query, String sessionId, String browserToken, String address) {
         Map<String, List<String>> params = URLUtils.parseParameters(query);
         String clientId = single(params, "client_id");
         if (clientId == null) {
@@ -128,11 +133,18 @@ public class AuthorizationFlow {
         try {
             AuthorizationRequest request = check(params, client, redirectUri, state);
             Set<String> granted = scopes.check(request.getScope(), client);
+            Optional<LoginSession> session = session(sessionId);
+            if (session.isEmpty()) {
+                java.time.Duration wait = rateLimit.admit(address);
+                if (!wait.isZero()) {
+                    return new AuthorizationStep.ShowError("error.too_many_requests", List.of(Long.toString(wait.toSeconds() + 1)));
+                }
+            }
             Instant now = clock.instant();
             PendingAuthorization pending = new PendingAuthorization(Secrets.random(), client.clientId(),
                     URLUtils.serializeParameters(params), browserToken, now, now.plus(FLOW_LIFETIME));
             em.persist(pending);
-            return proceed(new Request(pending, client, request, granted), session(sessionId), false);
+            return proceed(new Request(pending, client, request, granted), session, false);
         } catch (OAuthException e) {
             return errorRedirect(redirectUri, e.error(), state);
         }

@@ -3,7 +3,7 @@ package org.bastion.oauth.application;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
+import org.bastion.platform.BastionSettings;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -19,7 +19,7 @@ import java.util.Map;
  * Limits the authorization requests a source address may start without a sign-in session: each
  * stores a pending request before anyone has signed in, so without a limit an anonymous client
  * could fill that table. At most {@code bastion.authorize.rate.limit} (BASTION_AUTHORIZE_RATE_LIMIT,
- * default 60, 0 for no limit) within any minute: a sliding window over the times of an address's
+ * default 60, 0 for no limit; an admin may change it at run time as the setting authorize_rate_limit) within any minute: a sliding window over the times of an address's
  * latest admissions. An IPv6 address counts by its /64, which one host commonly holds whole.
  * <p>
  * Kept in memory, per node: at most {@link #MAX_ADDRESSES} addresses, the one seen least recently
@@ -33,7 +33,7 @@ public class AuthorizeRateLimit {
     static final int MAX_ADDRESSES = 10_000;
 
     @Inject
-    Config config;
+    BastionSettings settings;
 
     private int limit;
     private Clock clock;
@@ -54,7 +54,7 @@ public class AuthorizeRateLimit {
 
     @PostConstruct
     void configure() {
-        limit = config.getOptionalValue("bastion.authorize.rate.limit", Integer.class).orElse(DEFAULT_LIMIT);
+        limit = configured();
         clock = Clock.systemUTC();
     }
 
@@ -63,14 +63,23 @@ public class AuthorizeRateLimit {
      * zero then; otherwise, counting nothing, how long until it may start another (Retry-After).
      */
     public Duration admit(String address) {
-        if (limit <= 0) {
-            return Duration.ZERO;
-        }
         String source = source(address);
         long now = clock.millis();
         synchronized (addresses) {
+            int configured = settings == null ? limit : configured();
+            if (configured != limit) {
+                addresses.clear(); // the windows were sized for the old limit
+                limit = configured;
+            }
+            if (limit <= 0) {
+                return Duration.ZERO;
+            }
             return Duration.ofMillis(addresses.computeIfAbsent(source, s -> new Admissions()).admit(now, limit));
         }
+    }
+
+    private int configured() {
+        return settings.value("bastion.authorize.rate.limit").map(Integer::parseInt).orElse(DEFAULT_LIMIT);
     }
 
     /** The key an address counts under: itself, or for IPv6 its /64 prefix. */

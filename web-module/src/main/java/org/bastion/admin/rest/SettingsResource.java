@@ -52,6 +52,8 @@ public class SettingsResource {
             new Editable("signing_alg", "bastion.signing.alg", "RS256", "RS256, RS384, RS512 or ES256", List.of("RS256", "RS384", "RS512", "ES256")::contains),
             new Editable("registration", "bastion.registration", "token", "open or token", List.of("open", "token")::contains),
             new Editable("access_token_query", "bastion.access.token.query", "false", "true or false", List.of("true", "false")::contains),
+            new Editable("authorize_rate_limit", "bastion.authorize.rate.limit", "60",
+                    "0 (no limit) to 100000: authorization requests a browser without a session may start from one address in a minute", range(0, 100_000)),
             new Editable("outbound_allowed_origins", "bastion.outbound.allowed.origins", "",
                     "a comma-separated list of at most 20 origins (http or https://host[:port], no path) Bastion may fetch keys and discovery documents from "
                             + "although they are not public https; empty for none", SettingsResource::origins));

@@ -11,11 +11,18 @@ import java.io.InputStream;
 /**
  * A request body read as the parser goes, never buffered whole: it refuses (413) past the body
  * size limit and (400) past the nesting limit, counting JSON objects and arrays outside strings,
- * or XML start and end tags, byte by byte as they stream through.
+ * or XML start and end tags, byte by byte as they stream through. JSON numbers are looked at too:
+ * the parser writes each one out in full (1e999999999 would be a billion digits), so a number of
+ * more than {@value #MAX_NUMBER_CHARS} characters or with an exponent beyond ±{@value #MAX_EXPONENT}
+ * is refused before it gets there.
  */
 final class BoundedBody extends FilterInputStream {
 
+    static final int MAX_NUMBER_CHARS = 100;
+    static final int MAX_EXPONENT = 100;
+
     private final FhirLimits limits;
+    private final StringBuilder number = new StringBuilder();
     private final boolean xml;
     private long read;
     private int depth;
@@ -89,12 +96,47 @@ final class BoundedBody extends FilterInputStream {
             }
             return;
         }
+        boolean numberChar = b >= '0' && b <= '9' || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E';
+        if (numberChar) {
+            if (number.length() >= MAX_NUMBER_CHARS) {
+                throw new FhirException(400, IssueType.TOOCOSTLY, "A number in the body is longer than " + MAX_NUMBER_CHARS + " characters");
+            }
+            number.append((char) b);
+            return;
+        }
+        if (number.length() > 0) {
+            checkNumber();
+        }
         switch (b) {
             case '"' -> inString = true;
             case '{', '[' -> depth++;
             case '}', ']' -> depth--;
             default -> {
             }
+        }
+    }
+
+    /** A finished JSON token of number characters (true and false end in e: only tokens that start like a number count). */
+    private void checkNumber() {
+        String token = number.toString();
+        number.setLength(0);
+        if (token.isEmpty() || !(token.charAt(0) == '-' || Character.isDigit(token.charAt(0)))) {
+            return;
+        }
+        int e = Math.max(token.indexOf('e'), token.indexOf('E'));
+        if (e < 0) {
+            return;
+        }
+        String exponent = token.substring(e + 1).replace("+", "");
+        boolean tooLarge;
+        try {
+            tooLarge = Math.abs(Integer.parseInt(exponent)) > MAX_EXPONENT;
+        } catch (NumberFormatException notANumber) {
+            tooLarge = exponent.replace("-", "").length() > 3; // the parser refuses what is no number; a huge exponent is ours to refuse
+        }
+        if (tooLarge) {
+            throw new FhirException(400, IssueType.TOOCOSTLY, "The number " + (token.length() > 40 ? token.substring(0, 40) + "…" : token)
+                    + " in the body has an exponent beyond ±" + MAX_EXPONENT);
         }
     }
 

@@ -14,6 +14,7 @@ import org.bastion.fhir.application.FhirException;
 import org.bastion.fhir.domain.FhirLimits;
 import org.bastion.platform.BastionSettings;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -22,6 +23,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -54,10 +56,23 @@ public class FhirResourceReader implements MessageBodyReader<Resource> {
         try {
             resource = (Resource) parser.parseResource(new InputStreamReader(body, StandardCharsets.UTF_8));
         } catch (DataFormatException | ClassCastException | IllegalArgumentException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof FhirException limit) {
+                    throw limit; // a limit of BoundedBody, wrapped by the parser
+                }
+            }
             if (body.bytesRead() == 0) {
                 throw new FhirException(400, IssueType.REQUIRED, "The request has no body; send a FHIR resource");
             }
             throw new FhirException(400, IssueType.STRUCTURE, "The body is not a valid FHIR R4 resource: " + e.getMessage());
+        }
+        for (DecimalType decimal : Fhir.r4().newTerser().getAllPopulatedChildElementsOfType(resource, DecimalType.class)) {
+            BigDecimal value = decimal.getValue();
+            if (value != null && (value.precision() > BoundedBody.MAX_NUMBER_CHARS || Math.abs(value.scale()) > BoundedBody.MAX_EXPONENT + BoundedBody.MAX_NUMBER_CHARS)) {
+                throw new FhirException(400, IssueType.TOOCOSTLY, "The number " + decimal.getValueAsString().substring(0, Math.min(40,
+                        decimal.getValueAsString().length())) + " in the body has more than " + BoundedBody.MAX_NUMBER_CHARS
+                        + " digits or an exponent beyond ±" + BoundedBody.MAX_EXPONENT);
+            }
         }
         if (resource instanceof Bundle bundle && bundle.getEntry().size() > limits.bundleEntries()) {
             throw new FhirException(413, IssueType.TOOCOSTLY, FhirLimits.exceeded("A Bundle of " + bundle.getEntry().size() + " entries",

@@ -37,6 +37,9 @@ public class AuthorizationResource {
     @Context
     HttpHeaders headers;
 
+    @Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
+
     @GET
     public Response get() {
         return start(uri.getRequestUri().getRawQuery());
@@ -53,7 +56,8 @@ public class AuthorizationResource {
             return steps.error(400, new Message("error.request_too_long", MAX_QUERY_LENGTH), steps.locale(null, headers)).build();
         }
         String csrf = BrowserCookies.csrf(headers);
-        return steps.respond(flow.start(query == null ? "" : query, BrowserCookies.value(headers, BrowserCookies.SESSION), csrf), headers)
+        return steps.respond(flow.start(query == null ? "" : query, BrowserCookies.value(headers, BrowserCookies.SESSION), csrf,
+                servletRequest.getRemoteAddr()), headers)
                 .cookie(BrowserCookies.csrfCookie(csrf, settings))
                 .build();
     }

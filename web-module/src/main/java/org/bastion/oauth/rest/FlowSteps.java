@@ -36,6 +36,10 @@ public class FlowSteps {
             return seeOther(page("consent", consent.requestId()));
         }
         AuthorizationStep.ShowError error = (AuthorizationStep.ShowError) step;
+        if ("error.too_many_requests".equals(error.messageKey())) {
+            return error(429, new Message(error.messageKey(), error.args().toArray()), locale(null, headers))
+                    .header("Retry-After", error.args().get(0));
+        }
         return error(400, new Message(error.messageKey(), error.args().toArray()), locale(null, headers));
     }
 

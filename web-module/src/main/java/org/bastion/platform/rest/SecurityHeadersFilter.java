@@ -59,7 +59,7 @@ public class SecurityHeadersFilter extends HttpFilter {
         if (browserApp(path)) {
             headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
             headers.put("X-Frame-Options", "DENY");
-            headers.put("Referrer-Policy", "no-referrer");
+            headers.put("Referrer-Policy", "same-origin");
         } else if (notStored(path)) {
             headers.put("Cache-Control", "no-store");
         }

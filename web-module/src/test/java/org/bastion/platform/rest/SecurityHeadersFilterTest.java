@@ -16,7 +16,7 @@ class SecurityHeadersFilterTest {
             "X-Content-Type-Options", "nosniff",
             "Content-Security-Policy", POLICY,
             "X-Frame-Options", "DENY",
-            "Referrer-Policy", "no-referrer");
+            "Referrer-Policy", "same-origin");
     private static final Map<String, String> NOT_STORED = Map.of(
             "X-Content-Type-Options", "nosniff",
             "Cache-Control", "no-store");
