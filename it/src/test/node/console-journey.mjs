@@ -309,6 +309,18 @@ async function main() {
             await screenshot('console-issuers');
             return;
         }
+        // The IdP runs on loopback: Bastion fetches from there only once an admin allowed its origin.
+        await fill('discovery_url', DISCOVERY_URL);
+        await $('issuer-form-submit').click();
+        await page.waitForFunction(() => (document.querySelector('[data-test="error-discovery_url"]')?.textContent || '').trim().length > 0)
+            .catch(() => { throw new StepFailure('registering an IdP on loopback showed no message on the discovery URL'); });
+        const refusal = await fieldError('discovery_url');
+        check(refusal.includes('could not be fetched'), `a loopback IdP not yet allowed shows "${refusal}"`);
+        await openPage('settings', 'page-settings');
+        await fill('outbound_allowed_origins', new URL(DISCOVERY_URL).origin);
+        await $('settings-form-submit').click();
+        await expectVisible('toast', 'the saved message after allowing the IdP origin');
+        await openPage('issuers', 'page-issuers');
         await fill('discovery_url', DISCOVERY_URL);
         await $('issuer-form-submit').click();
         await expectVisible('issuer-keys', 'the keys fetched from the discovery URL');
@@ -686,6 +698,7 @@ async function main() {
     });
 
     await step('launch-bound', ['client-trust'], async () => {
+        await demoAppReady();
         await openPage('launch', 'page-launch');
         check((await page.locator('.lead').innerText()).includes('5 minutes'), 'the launch page does not say how long a handle lives');
         equal(await $('field-client_id').inputValue(), 'patient-browser', 'the default app of a launch');
@@ -872,6 +885,20 @@ function appAuthorizeUrl(extra = '') {
 }
 
 /** The server's current value of token_access_seconds, read with the console's own token. */
+/** The demo data job creates the sample app's client once the demo patients are in: wait for it, within the step's time. */
+async function demoAppReady() {
+    const deadline = Date.now() + 100_000;
+    for (;;) {
+        const status = await page.evaluate(async () => (await fetch('/admin/api/clients/patient-browser',
+            { headers: { authorization: `Bearer ${sessionStorage.getItem('bastion.access_token')}` } })).status);
+        if (status === 200) {
+            return;
+        }
+        check(Date.now() < deadline, `the demo app patient-browser did not appear within 100 s (the admin API answers ${status})`);
+        await page.waitForTimeout(2000);
+    }
+}
+
 async function fetchSettingsValue() {
     return page.evaluate(async () => {
         const response = await fetch('/admin/api/settings', { headers: { authorization: `Bearer ${sessionStorage.getItem('bastion.access_token')}` } });

@@ -22,14 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Acknowledged means recorded: concurrent FHIR requests, each naming a resource of its own, run
  * until the server is killed with SIGKILL in the middle of them; after a restart on the same data
- * the audit trail holds a record of every request that got an answer. Payara Micro with H2, port 8580.
+ * the audit trail holds a record of every request that got an answer. Payara Micro with H2, port 8780.
  */
 class AuditCrashIT {
 
     private static final int WRITERS = 6;
     private static final Duration LOAD = Duration.ofSeconds(6);
 
-    private final PayaraMicroServer server = new PayaraMicroServer("audit-crash", 8580, true, Map.of());
+    private final PayaraMicroServer server = new PayaraMicroServer("audit-crash", 8780, true, Map.of());
 
     @Test
     void everyAnsweredRequestIsInTheAuditTrailAfterAKill() throws Exception {

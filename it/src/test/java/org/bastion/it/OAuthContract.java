@@ -388,8 +388,9 @@ abstract class OAuthContract extends OAuthClientSupport {
                     + (event.getEntityFirstRep().hasWhat() ? " " + event.getEntityFirstRep().getWhat().getReference() : ""));
             assertEquals("127.0.0.1", event.getAgentFirstRep().getNetwork().getAddress());
         }
-        // newest first: the AuditEvent attempt, the refused search, the search, the failed and the good token request
-        assertEquals(List.of("search-type 403 AuditEvent", "search-type 403 Observation", "search-type 200 Patient", "token 401", "token 200"), seen);
+        // newest first: the AuditEvent attempt, the refused search, the search, the failed and the good token request, the registration
+        assertEquals(List.of("search-type 403 AuditEvent", "search-type 403 Observation", "search-type 200 Patient", "token 401", "token 200",
+                "register-create 201"), seen);
         org.hl7.fhir.r4.model.AuditEvent refused = (org.hl7.fhir.r4.model.AuditEvent) bundle.getEntry().get(1).getResource();
         assertTrue(refused.getOutcomeDesc().contains("system/Observation.s"), refused.getOutcomeDesc());
         assertEquals("code=x", new String(refused.getEntityFirstRep().getQuery(), StandardCharsets.UTF_8));

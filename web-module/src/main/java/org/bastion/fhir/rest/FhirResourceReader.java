@@ -55,7 +55,8 @@ public class FhirResourceReader implements MessageBodyReader<Resource> {
         Resource resource;
         try {
             resource = (Resource) parser.parseResource(new InputStreamReader(body, StandardCharsets.UTF_8));
-        } catch (DataFormatException | ClassCastException | IllegalArgumentException e) {
+        } catch (DataFormatException | ClassCastException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            // HAPI refuses some malformed bodies with the last three, e.g. an empty JSON property name ("": …) with an index error
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof FhirException limit) {
                     throw limit; // a limit of BoundedBody, wrapped by the parser

@@ -1,6 +1,9 @@
 package org.bastion.oauth.rest;
 
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
@@ -39,6 +42,27 @@ final class NimbusRequests {
     }
 
     /**
+     * The token request, or the refusal Nimbus words; invalid_client when the client sent an
+     * assertion (RFC 7521 §4.2.1). Nimbus throws IllegalArgumentException when it cannot word its
+     * refusal in printable ASCII (RFC 6749 §5.2), as for a repeated parameter with a name like x"
+     * or é: invalid_request all the same.
+     */
+    static TokenRequest tokenRequest(HTTPRequest request) throws OAuthException {
+        try {
+            return TokenRequest.parse(request);
+        } catch (ParseException e) {
+            ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
+            if (URLUtils.parseParameters(request.getBody()).containsKey("client_assertion")) {
+                error = OAuth2Error.INVALID_CLIENT;
+            }
+            throw new OAuthException(error, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw OAuthException.invalidRequest("The request is malformed: a parameter appears more than once (RFC 6749 §3.2)"
+                    + " or has a name outside printable ASCII");
+        }
+    }
+
+    /**
      * The client's authentication, or for a public client just its client_id. A malformed
      * client assertion is the client's failure to authenticate: invalid_client (RFC 7521 §4.2.1).
      */
@@ -50,9 +74,10 @@ final class NimbusRequests {
         }
     }
 
+    /** The client_id a public client sends, or null when there is none (an empty one is none: ClientID refuses it). */
     static ClientID publicClientId(HTTPRequest request) {
         List<String> values = URLUtils.parseParameters(request.getBody()).get("client_id");
-        return values == null || values.isEmpty() ? null : new ClientID(values.get(0));
+        return values == null || values.isEmpty() || values.get(0).isBlank() ? null : new ClientID(values.get(0));
     }
 
     static String param(HTTPRequest request, String name) throws OAuthException {

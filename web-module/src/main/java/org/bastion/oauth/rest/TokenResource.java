@@ -1,8 +1,6 @@
 package org.bastion.oauth.rest;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
-import com.nimbusds.oauth2.sdk.OAuth2Error;
-import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
@@ -69,16 +67,7 @@ public class TokenResource {
         AuditRecord record = new AuditRecord(Instant.now(), AuditRecord.Category.TOKEN, "token", "POST", "/oauth2/token",
                 grantType == null ? null : "grant_type=" + grantType);
         try {
-            TokenRequest request;
-            try {
-                request = TokenRequest.parse(http);
-            } catch (ParseException e) {
-                ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
-                if (params.containsKey("client_assertion")) {
-                    error = OAuth2Error.INVALID_CLIENT;
-                }
-                throw new OAuthException(error, e.getMessage());
-            }
+            TokenRequest request = NimbusRequests.tokenRequest(http);
             String clientId = request.getClientAuthentication() != null ? request.getClientAuthentication().getClientID().getValue()
                     : request.getClientID() != null ? request.getClientID().getValue() : null;
             record.who(null, clientId, null, remoteAddress());
