@@ -31,7 +31,11 @@ public final class NumberRange {
             throw new IllegalArgumentException(LIMIT);
         }
         BigDecimal half = BigDecimal.ONE.movePointLeft(value.scale()).divide(BigDecimal.valueOf(2));
-        return new BigDecimal[]{value.subtract(half).setScale(STORED_SCALE, RoundingMode.FLOOR),
-                value.add(half).setScale(STORED_SCALE, RoundingMode.CEILING)};
+        return new BigDecimal[]{stored(value.subtract(half), RoundingMode.FLOOR), stored(value.add(half), RoundingMode.CEILING)};
+    }
+
+    /** Widened outward to the scale the index keeps, when it has more digits after the point. */
+    private static BigDecimal stored(BigDecimal bound, RoundingMode outward) {
+        return bound.scale() > STORED_SCALE ? bound.setScale(STORED_SCALE, outward) : bound;
     }
 }
