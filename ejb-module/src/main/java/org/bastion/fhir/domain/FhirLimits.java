@@ -17,7 +17,7 @@ public record FhirLimits(int bodyBytes, int bundleEntries, int depth, int orValu
 
     /** The defaults for a server with this much heap. */
     public static FhirLimits forHeap(long maxHeapBytes) {
-        int body = (int) Math.max(4L * 1024 * 1024, Math.min(64L * 1024 * 1024, maxHeapBytes / 24));
+        int body = (int) Math.max(4L * 1024 * 1024, Math.min(64L * 1024 * 1024, maxHeapBytes / 48));
         return new FhirLimits(body, 20_000, 64, 100, 3, 10, 500, 10_000);
     }
 

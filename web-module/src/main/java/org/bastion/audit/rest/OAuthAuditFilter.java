@@ -48,8 +48,14 @@ public class OAuthAuditFilter implements ContainerResponseFilter {
         AuditRecord record = new AuditRecord(Instant.now(), AuditRecord.Category.SECURITY, action, method, "/oauth2/" + path, null)
                 .who(note.subject(), note.clientId(), settings.issuer(), servletRequest == null ? null : servletRequest.getRemoteAddr())
                 .token(note.tokenId())
-                .outcome(response.getStatus(), note.detail());
+                .outcome(response.getStatus(), note.detail() != null ? note.detail() : refusal(response));
         trail.record(record);
+    }
+
+    /** A refusal's own words: its RFC 6749 error JSON (pages say theirs through the note). */
+    private static String refusal(ContainerResponseContext response) {
+        String entity = response.getStatus() >= 400 && response.getEntity() != null ? String.valueOf(response.getEntity()) : null;
+        return entity != null && entity.startsWith("{") ? entity : null;
     }
 
     /** The event a request to the authorization server is, or null when it is none worth a record. */

@@ -148,11 +148,11 @@ public class RegistrationResource {
         } catch (ParseException e) {
             throw new OAuthException(e.getErrorObject() != null ? e.getErrorObject() : RegistrationError.INVALID_CLIENT_METADATA,
                     e.getMessage());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | NullPointerException e) {
             // Nimbus cannot build its own error when the value it quotes is not printable ASCII (RFC 6749 §5.2),
-            // e.g. a redirect_uris entry that is no URI and holds a non-ASCII character
-            throw OAuthException.invalidClientMetadata("The client metadata holds a value that is not valid, such as a redirect URI"
-                    + " with characters a URI cannot have");
+            // e.g. a redirect_uris entry that is no URI and holds a non-ASCII character, and fails on a null in a list of URIs
+            throw OAuthException.invalidClientMetadata("The client metadata holds a value that is not valid, such as a null in a list"
+                    + " or a redirect URI with characters a URI cannot have");
         }
     }
 }

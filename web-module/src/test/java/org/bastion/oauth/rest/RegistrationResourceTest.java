@@ -33,4 +33,13 @@ class RegistrationResourceTest {
             assertEquals(400, e.error().getHTTPStatusCode(), uri);
         }
     }
+
+    @Test
+    void aNullInAListOfUrisIsInvalidClientMetadata() {
+        for (String field : new String[]{"redirect_uris", "post_logout_redirect_uris", "request_uris"}) {
+            OAuthException e = assertThrows(OAuthException.class,
+                    () -> RegistrationResource.metadata("{\"" + field + "\":[\"https://app.example.org/cb\",null]}"), field);
+            assertEquals(400, e.error().getHTTPStatusCode(), field);
+        }
+    }
 }
