@@ -158,6 +158,45 @@ abstract class AbuseContract extends OAuthClientSupport {
     }
 
     @Test
+    void aJwksUriOverHttpsServesTheClientsKeysOnceAnAdminAllowedItsOrigin() throws Exception {
+        // a local https listener with the certificate the server under test trusts (it/pom.xml, test-tls-key)
+        java.security.KeyStore keyStore = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(System.getProperty("work.dir"), "test-tls.p12"))) {
+            keyStore.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(keyStore, "changeit".toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("tls-1").generate();
+        com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        AtomicInteger fetched = new AtomicInteger();
+        server.createContext("/jwks", exchange -> {
+            fetched.incrementAndGet();
+            byte[] body = ("{\"keys\":[" + key.toPublicJWK().toJSONString() + "]}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        String origin = "https://127.0.0.1:" + server.getAddress().getPort();
+        try {
+            assertError(registerKeyClient(origin + "/jwks"), 400, "invalid_client_metadata", "jwks_uri"); // loopback: not until an admin says so
+            allowOutbound(baseUrl(), origin, true);
+            String client = (String) json(registerKeyClient(origin + "/jwks")).get("client_id");
+            trust(client, "{\"approved_grant_types\":[\"client_credentials\"],\"approved_scope\":\"system/*.rs\"}");
+            HttpResponse<String> token = tokenWith(key, client);
+            assertEquals(200, token.statusCode(), token.body());
+            assertEquals(1, fetched.get(), "the keys came over TLS from the client's jwks_uri");
+        } finally {
+            allowOutbound(baseUrl(), origin, false);
+            server.stop(0);
+        }
+    }
+
+    @Test
     void anExternalIssuerOnAPrivateAddressIsRefusedWithoutSayingWhatAnswered() {
         for (String url : List.of("http://127.0.0.1:" + managementPort() + "/.well-known/openid-configuration",
                 "https://127.0.0.1:" + managementPort() + "/.well-known/openid-configuration",
