@@ -87,14 +87,22 @@ public class BastionSettings {
         return OutboundFetcher.origins(value("bastion.outbound.allowed.origins").orElse(""));
     }
 
-    /** The limits of one FHIR request (FhirLimits): each BASTION_FHIR_MAX_… setting, else the default for this heap. */
+    private volatile org.bastion.fhir.domain.FhirLimits fhirLimits;
+
+    /**
+     * The limits of one FHIR request (FhirLimits): each BASTION_FHIR_MAX_… setting, else the default
+     * for this heap. Read from the configuration once (they are not run-time settings).
+     */
     public org.bastion.fhir.domain.FhirLimits fhirLimits() {
-        org.bastion.fhir.domain.FhirLimits d = org.bastion.fhir.domain.FhirLimits.DEFAULT;
-        return new org.bastion.fhir.domain.FhirLimits(limit("bastion.fhir.max.body.bytes", d.bodyBytes()),
-                limit("bastion.fhir.max.bundle.entries", d.bundleEntries()), limit("bastion.fhir.max.depth", d.depth()),
-                limit("bastion.fhir.max.or.values", d.orValues()), limit("bastion.fhir.max.chain.depth", d.chainDepth()),
-                limit("bastion.fhir.max.includes", d.includeSpecs()), limit("bastion.fhir.max.count", d.count()),
-                limit("bastion.fhir.max.offset", d.offset()));
+        if (fhirLimits == null) {
+            org.bastion.fhir.domain.FhirLimits d = org.bastion.fhir.domain.FhirLimits.DEFAULT;
+            fhirLimits = new org.bastion.fhir.domain.FhirLimits(limit("bastion.fhir.max.body.bytes", d.bodyBytes()),
+                    limit("bastion.fhir.max.bundle.entries", d.bundleEntries()), limit("bastion.fhir.max.depth", d.depth()),
+                    limit("bastion.fhir.max.or.values", d.orValues()), limit("bastion.fhir.max.chain.depth", d.chainDepth()),
+                    limit("bastion.fhir.max.includes", d.includeSpecs()), limit("bastion.fhir.max.count", d.count()),
+                    limit("bastion.fhir.max.offset", d.offset()));
+        }
+        return fhirLimits;
     }
 
     private int limit(String name, int fallback) {

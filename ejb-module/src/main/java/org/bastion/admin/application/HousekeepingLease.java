@@ -5,13 +5,11 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import org.bastion.platform.JdbcTimes;
 
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,17 +64,6 @@ public class HousekeepingLease {
         List<?> rows = em.createNativeQuery("select holder, expires_at from housekeeping_lease where name = ? and expires_at >= ?")
                 .setParameter(1, NAME).setParameter(2, Timestamp.from(now)).getResultList();
         return rows.stream().map(row -> (Object[]) row).filter(columns -> columns[0] != null)
-                .map(columns -> Holder.parse((String) columns[0], instant(columns[1]))).findFirst();
-    }
-
-    /** A timestamp as the JDBC driver hands it over (PostgreSQL: Timestamp; H2: OffsetDateTime). */
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof LocalDateTime local) {
-            return local.toInstant(ZoneOffset.UTC);
-        }
-        return Instant.from((TemporalAccessor) value);
+                .map(columns -> Holder.parse((String) columns[0], JdbcTimes.instant(columns[1]))).findFirst();
     }
 }

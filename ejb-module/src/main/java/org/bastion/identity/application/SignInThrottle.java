@@ -5,6 +5,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import org.bastion.platform.JdbcTimes;
 
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -53,18 +54,13 @@ public class SignInThrottle {
 
     /** How long these keys must still wait before an attempt is judged (zero: go ahead). */
     public Duration waiting(List<String> keys, Instant now) {
-        Duration longest = Duration.ZERO;
-        for (String key : keys) {
-            List<?> rows = em.createNativeQuery("select blocked_until from sign_in_throttle where throttle_key = ?")
-                    .setParameter(1, key).getResultList();
-            for (Object row : rows) {
-                Instant until = instant(row);
-                if (until != null && until.isAfter(now) && Duration.between(now, until).compareTo(longest) > 0) {
-                    longest = Duration.between(now, until);
-                }
-            }
+        String marks = String.join(", ", keys.stream().map(k -> "?").toList());
+        jakarta.persistence.Query query = em.createNativeQuery("select max(blocked_until) from sign_in_throttle where throttle_key in (" + marks + ")");
+        for (int i = 0; i < keys.size(); i++) {
+            query.setParameter(i + 1, keys.get(i));
         }
-        return longest;
+        Instant until = JdbcTimes.instant(query.getSingleResult());
+        return until != null && until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO;
     }
 
     /** Counts a failed attempt against a key, atomically, and sets its wait. */
@@ -119,7 +115,7 @@ public class SignInThrottle {
         List<Entry> entries = new ArrayList<>();
         for (Object row : rows) {
             Object[] columns = (Object[]) row;
-            entries.add(new Entry((String) columns[0], ((Number) columns[1]).intValue(), instant(columns[2]), instant(columns[3])));
+            entries.add(new Entry((String) columns[0], ((Number) columns[1]).intValue(), JdbcTimes.instant(columns[2]), JdbcTimes.instant(columns[3])));
         }
         return entries;
     }
@@ -128,18 +124,5 @@ public class SignInThrottle {
     public int forgetOld(Instant now) {
         return em.createNativeQuery("delete from sign_in_throttle where last_failure < ? and (blocked_until is null or blocked_until < ?)")
                 .setParameter(1, Timestamp.from(now.minus(WINDOW))).setParameter(2, Timestamp.from(now)).executeUpdate();
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return null;
     }
 }

@@ -15,6 +15,11 @@ public final class VerifiedAccessToken implements JsonWebToken {
     private final String patientClaim;
 
     /** The user's FHIR identity (fhirUser, or the claim an external issuer is configured with), or null. */
+    /** The client the token was issued to: client_id (RFC 9068), else azp (OpenID Connect); null when it names none. */
+    public String clientId() {
+        return claims.getClaim("client_id") instanceof String c ? c : claims.getClaim("azp") instanceof String a ? a : null;
+    }
+
     public String fhirUser() {
         return claims.getClaim(userClaim) instanceof String s ? s : null;
     }

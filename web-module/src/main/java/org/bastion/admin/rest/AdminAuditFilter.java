@@ -43,7 +43,7 @@ public class AdminAuditFilter implements ContainerResponseFilter {
         VerifiedAccessToken token = request.getProperty(AdminTokenFilter.TOKEN_PROPERTY) instanceof VerifiedAccessToken t ? t : null;
         trail.record(new AuditRecord(Instant.now(), AuditRecord.Category.ADMIN, "admin-" + method.toLowerCase(java.util.Locale.ROOT), method, path,
                 request.getUriInfo().getRequestUri().getRawQuery())
-                .who(admin, token == null ? null : token.claims().getClaim("client_id") instanceof String c ? c : null, settings.issuer(),
+                .who(admin, token == null ? null : token.clientId(), settings.issuer(),
                         servletRequest == null ? null : servletRequest.getRemoteAddr())
                 .token(token == null ? null : token.claims().getJWTID())
                 .outcome(response.getStatus(), detail));

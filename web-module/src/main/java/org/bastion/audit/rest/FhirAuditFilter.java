@@ -66,7 +66,7 @@ public class FhirAuditFilter implements ContainerRequestFilter, ContainerRespons
         String tokenId = null;
         if (request.getSecurityContext().getUserPrincipal() instanceof VerifiedAccessToken token) {
             subject = token.getName();
-            client = token.claims().getClaim("client_id") instanceof String c ? c : token.claims().getClaim("azp") instanceof String a ? a : null;
+            client = token.clientId();
             issuer = token.claims().getIssuer();
             tokenId = token.claims().getJWTID();
         }

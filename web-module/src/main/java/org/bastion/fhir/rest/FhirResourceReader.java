@@ -67,6 +67,17 @@ public class FhirResourceReader implements MessageBodyReader<Resource> {
             }
             throw new FhirException(400, IssueType.STRUCTURE, "The body is not a valid FHIR R4 resource: " + e.getMessage());
         }
+        if (xml) {
+            checkXmlNumbers(resource); // JSON numbers were looked at as they streamed in; XML ones are text until now
+        }
+        if (resource instanceof Bundle bundle && bundle.getEntry().size() > limits.bundleEntries()) {
+            throw new FhirException(413, IssueType.TOOCOSTLY, FhirLimits.exceeded("A Bundle of " + bundle.getEntry().size() + " entries",
+                    limits.bundleEntries(), "BASTION_FHIR_MAX_BUNDLE_ENTRIES") + " entries; split it into several Bundles");
+        }
+        return resource;
+    }
+
+    private static void checkXmlNumbers(Resource resource) {
         for (DecimalType decimal : Fhir.r4().newTerser().getAllPopulatedChildElementsOfType(resource, DecimalType.class)) {
             BigDecimal value = decimal.getValue();
             if (value != null && (value.precision() > BoundedBody.MAX_NUMBER_CHARS || Math.abs(value.scale()) > BoundedBody.MAX_EXPONENT + BoundedBody.MAX_NUMBER_CHARS)) {
@@ -75,10 +86,5 @@ public class FhirResourceReader implements MessageBodyReader<Resource> {
                         + " digits or an exponent beyond ±" + BoundedBody.MAX_EXPONENT);
             }
         }
-        if (resource instanceof Bundle bundle && bundle.getEntry().size() > limits.bundleEntries()) {
-            throw new FhirException(413, IssueType.TOOCOSTLY, FhirLimits.exceeded("A Bundle of " + bundle.getEntry().size() + " entries",
-                    limits.bundleEntries(), "BASTION_FHIR_MAX_BUNDLE_ENTRIES") + " entries; split it into several Bundles");
-        }
-        return resource;
     }
 }
