@@ -305,6 +305,49 @@ abstract class AbuseContract extends OAuthClientSupport {
         assertEquals(303, new Browser().get(authorizeUrl(clientId, new Pkce(), "openid", "s", "")).statusCode(), "with the limit raised, anonymous flows start again");
     }
 
+    @Test
+    void theThrottleAndOutboundSettingsTakeOnlyAnAdminAndNameTheBadField() {
+        HttpResponse<String> badKey = admin("DELETE", "/sign-in-throttles?key=" + enc("someone"), null);
+        assertEquals(400, badKey.statusCode(), badKey.body());
+        assertEquals("key", json(badKey).get("field"));
+        assertEquals(400, admin("DELETE", "/sign-in-throttles", null).statusCode(), "no key at all");
+        assertEquals(404, admin("DELETE", "/sign-in-throttles?key=" + enc("user:never-" + UUID.randomUUID()), null).statusCode());
+        for (String[] bad : List.of(new String[]{"{\"outbound_allowed_origins\":\"https://idp.example.org/path\"}", "outbound_allowed_origins"},
+                new String[]{"{\"outbound_allowed_origins\":\"ftp://idp.example.org\"}", "outbound_allowed_origins"},
+                new String[]{"{\"outbound_allowed_origins\":\"" + "https://a.example.org,".repeat(400) + "\"}", "outbound_allowed_origins"},
+                new String[]{"{\"authorize_rate_limit\":-1}", "authorize_rate_limit"},
+                new String[]{"{\"authorize_rate_limit\":\"many\"}", "authorize_rate_limit"})) {
+            HttpResponse<String> refused = admin("PUT", "/settings", bad[0]);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertEquals(bad[1], json(refused).get("field"), refused.body());
+        }
+
+        // a user's token, a forged system token, no token, a disabled admin: none reads or lifts throttles, or opens outbound origins
+        String username = "not-admin-" + UUID.randomUUID();
+        createUser(adminToken(), username, null, "[]");
+        String adminName = "soon-disabled-" + UUID.randomUUID();
+        String adminId = createUserWithId(adminToken(), adminName, ",\"roles\":[\"admin\"]");
+        String disabledAdmin = userToken(adminName, "correct horse battery");
+        assertEquals(200, browser.get(baseUrl() + "/admin/api/sign-in-throttles", "Authorization", "Bearer " + disabledAdmin).statusCode(),
+                "an enabled admin's token reads the throttles");
+        assertEquals(200, admin("PUT", "/users/" + adminId, "{\"enabled\":false}").statusCode());
+        String opened = "{\"outbound_allowed_origins\":\"http://127.0.0.1:" + managementPort() + "\"}";
+        for (String[] caller : List.of(new String[]{userToken(username, "correct horse battery"), "403"},
+                new String[]{Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get()), "403"},
+                new String[]{disabledAdmin, "401"})) {
+            HttpResponse<String> read = browser.get(baseUrl() + "/admin/api/sign-in-throttles", "Authorization", "Bearer " + caller[0]);
+            assertEquals(Integer.parseInt(caller[1]), read.statusCode(), read.body());
+            assertTrue(json(read).get("error_description") != null, "the refusal says why: " + read.body());
+            assertEquals(Integer.parseInt(caller[1]), browser.json("PUT", baseUrl() + "/admin/api/settings", opened,
+                    "Authorization", "Bearer " + caller[0]).statusCode());
+        }
+        HttpResponse<String> anonymous = browser.json("DELETE", baseUrl() + "/admin/api/sign-in-throttles?key=" + enc("ip:127.0.0.1"), null);
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(json(anonymous).get("error_description") != null, anonymous.body());
+        String origins = String.valueOf(((Map<?, ?>) json(admin("GET", "/settings", null)).get("outbound_allowed_origins")).get("value"));
+        assertFalse(origins.contains(":" + managementPort()), "no refused caller opened an origin: " + origins);
+    }
+
     private JSONObject throttle(String key) {
         HttpResponse<String> list = admin("GET", "/sign-in-throttles", null);
         assertEquals(200, list.statusCode(), list.body());
