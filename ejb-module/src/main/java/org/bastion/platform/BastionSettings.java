@@ -191,6 +191,14 @@ public class BastionSettings {
         return directory.resolve("key-encryption-key");
     }
 
+    /**
+     * BASTION_METRICS_TOKEN: the bearer token a metrics scraper sends to /metrics; without it the
+     * endpoint is off. Configuration only, like the key settings.
+     */
+    public Optional<String> metricsToken() {
+        return nonBlank("bastion.metrics.token");
+    }
+
     private Optional<String> nonBlank(String name) {
         return config.getOptionalValue(name, String.class).filter(v -> !v.isBlank());
     }

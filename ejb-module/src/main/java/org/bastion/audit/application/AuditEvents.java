@@ -13,6 +13,8 @@ import java.util.Date;
 public final class AuditEvents {
 
     private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    /** The identifier system of a request id (the X-Request-Id header) in an AuditEvent's entity. */
+    public static final String REQUEST_ID = "urn:bastion:request-id";
     private static final String EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
 
     private AuditEvents() {
@@ -63,6 +65,11 @@ public final class AuditEvents {
             // the access token the request carried or was given, by its jti
             event.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:params:oauth:jti")
                     .setValue(record.tokenId()))).setDescription("access token");
+        }
+        if (record.requestId() != null) {
+            // the X-Request-Id the response carried, also in the request's log lines
+            event.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem(REQUEST_ID)
+                    .setValue(record.requestId()))).setDescription("HTTP request");
         }
         return event;
     }

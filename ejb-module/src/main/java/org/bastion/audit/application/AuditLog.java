@@ -38,7 +38,7 @@ public class AuditLog {
 
     /** What to look for; null fields match anything. */
     public record Criteria(Instant since, Instant until, String subject, String clientId, String resourceType, String resourceId,
-                           Integer outcome, String category) {
+                           Integer outcome, String category, String requestId) {
     }
 
     /** Newest first, one page. */
@@ -53,6 +53,7 @@ public class AuditLog {
         condition(jpql, params, "a.resourceId = :id", "id", criteria.resourceId());
         condition(jpql, params, "a.outcome = :outcome", "outcome", criteria.outcome());
         condition(jpql, params, "a.category = :category", "category", criteria.category());
+        condition(jpql, params, "a.requestId = :request", "request", criteria.requestId());
         TypedQuery<AuditRecord> query = em.createQuery(jpql.append(" order by a.recorded desc, a.pk desc").toString(), AuditRecord.class);
         params.forEach(query::setParameter);
         return query.setFirstResult(offset).setMaxResults(count).getResultList();

@@ -108,6 +108,11 @@ public class AuditTrail {
         return pending.written();
     }
 
+    /** How many records wait for the writer (a metric: a growing backlog is a slow or failing database). */
+    public int backlog() {
+        return queue.size();
+    }
+
     /** Why the trail cannot take records now, if it cannot. */
     public Optional<String> unavailable() {
         return Optional.ofNullable(failure);

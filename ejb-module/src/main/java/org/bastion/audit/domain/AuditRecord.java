@@ -12,7 +12,8 @@ import java.time.Instant;
 
 /**
  * One audited request: who (subject, client, issuer, source address), what (category, action,
- * method, path, query, resource), when, and how it ended (the HTTP status and a detail).
+ * method, path, query, resource), when, and how it ended (the HTTP status and a detail); the
+ * request's id when it was made while serving an HTTP request (RequestIds).
  */
 @Entity
 @Table(name = "audit_event")
@@ -70,6 +71,9 @@ public class AuditRecord {
     @Column(name = "token_id")
     private String tokenId;
 
+    @Column(name = "request_id")
+    private String requestId;
+
     protected AuditRecord() {
     }
 
@@ -80,6 +84,7 @@ public class AuditRecord {
         this.method = method;
         this.path = cut(path, 1024);
         this.query = cut(query, 2048);
+        this.requestId = org.bastion.platform.RequestIds.current().orElse(null);
     }
 
     public AuditRecord resource(String type, String id) {
@@ -174,5 +179,10 @@ public class AuditRecord {
 
     public String tokenId() {
         return tokenId;
+    }
+
+    /** The X-Request-Id of the request this record is of, also in its log lines. */
+    public String requestId() {
+        return requestId;
     }
 }

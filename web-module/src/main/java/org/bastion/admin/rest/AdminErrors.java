@@ -18,11 +18,13 @@ public class AdminErrors implements ExceptionMapper<InvalidInputException> {
 
     @Override
     public Response toResponse(InvalidInputException e) {
+        org.bastion.platform.rest.RequestMetrics.noteRefusal("invalid_input");
         return build(400, Json.createObjectBuilder().add("error", "invalid_input").add("field", e.field())
                 .add("error_description", e.field() + " " + e.reason()));
     }
 
     static Response error(int status, String code, String description) {
+        org.bastion.platform.rest.RequestMetrics.noteRefusal(code);
         return build(status, Json.createObjectBuilder().add("error", code).add("error_description", description));
     }
 

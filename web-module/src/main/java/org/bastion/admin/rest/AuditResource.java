@@ -44,12 +44,13 @@ public class AuditResource {
 
     @GET
     @Produces("application/fhir+json")
-    @Operation(summary = "Search the audit trail", description = "A FHIR searchset Bundle of AuditEvent, newest first. since/until (instants), subject, client, resource (Type or Type/id), outcome (HTTP status), category (rest, token, admin, security); _count (1-500) and _offset page.")
+    @Operation(summary = "Search the audit trail", description = "A FHIR searchset Bundle of AuditEvent, newest first. since/until (instants), subject, client, resource (Type or Type/id), outcome (HTTP status), category (rest, token, admin, security), request (the X-Request-Id of a response); _count (1-500) and _offset page.")
     @APIResponse(responseCode = "200", description = "A searchset Bundle of AuditEvent")
     @APIResponse(responseCode = "400", ref = "BadInput")
     public Response search(@QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("subject") String subject,
                            @QueryParam("client") String client, @QueryParam("resource") String resource,
                            @QueryParam("outcome") String outcome, @QueryParam("category") String category,
+                           @QueryParam("request") String request,
                            @QueryParam("_count") String count, @QueryParam("_offset") String offset) {
         String type = null;
         String id = null;
@@ -68,7 +69,7 @@ public class AuditResource {
         int first = AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE);
         AuditLog.Criteria criteria = new AuditLog.Criteria(instant("since", since), instant("until", until), AdminJson.blankToNull(subject),
                 AdminJson.blankToNull(client), type, id, outcome == null || outcome.isBlank() ? null : AdminJson.number("outcome", outcome, 0, 100, 599),
-                AdminJson.blankToNull(category));
+                AdminJson.blankToNull(category), AdminJson.blankToNull(request));
         trail.write();
         List<AuditRecord> records = log.search(criteria, first, pageSize + 1);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);

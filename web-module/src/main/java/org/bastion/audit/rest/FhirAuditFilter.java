@@ -76,7 +76,7 @@ public class FhirAuditFilter implements ContainerRequestFilter, ContainerRespons
     }
 
     /** The FHIR interaction (R4 restful-interaction codes) a request is, from its method and path. */
-    static String interaction(String method, List<String> path) {
+    public static String interaction(String method, List<String> path) {
         int n = path.size();
         if (n > 0 && path.get(n - 1).startsWith("$")) {
             return "operation";

@@ -15,6 +15,7 @@ final class OperationOutcomes {
     static Response.ResponseBuilder error(int status, IssueType type, String diagnostics, HttpHeaders headers) {
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(diagnostics);
+        org.bastion.platform.rest.RequestMetrics.noteRefusal(type.toCode());
         return Response.status(status).entity(outcome).type(FhirMediaTypes.preferred(headers));
     }
 }

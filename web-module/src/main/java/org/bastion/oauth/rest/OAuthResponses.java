@@ -31,6 +31,7 @@ final class OAuthResponses {
 
     static Response error(ErrorObject error) {
         int status = error.getHTTPStatusCode() > 0 ? error.getHTTPStatusCode() : 400;
+        org.bastion.platform.rest.RequestMetrics.noteRefusal(error.getCode());
         Response.ResponseBuilder response = Response.fromResponse(json(status, error.toJSONObject()));
         if (status == 401 && "invalid_token".equals(error.getCode())) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\", error_description=\""

@@ -43,6 +43,9 @@ public class TokenResource {
     @Inject
     BastionSettings settings;
 
+    @Inject
+    org.bastion.platform.rest.RequestMetrics metrics;
+
     @Context
     HttpServletRequest servletRequest;
 
@@ -72,6 +75,7 @@ public class TokenResource {
                     : request.getClientID() != null ? request.getClientID().getValue() : null;
             record.who(null, clientId, null, remoteAddress());
             JSONObject issued = endpoint.token(request).toJSONObject();
+            metrics.tokenIssued(request.getAuthorizationGrant().getType().getValue());
             JWTClaimsSet claims = claims(issued);
             // a public client's refresh may name no client: the token issued does
             String client = clientId != null || claims == null ? clientId : (String) claims.getClaim("client_id");
