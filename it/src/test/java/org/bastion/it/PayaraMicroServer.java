@@ -72,6 +72,7 @@ public class PayaraMicroServer implements BeforeAllCallback, AfterAllCallback {
                 "-jar", System.getProperty("payara.micro.jar"),
                 "--nocluster", "--port", Integer.toString(port),
                 "--rootdir", workDir().resolve("payara-root-" + name).toString(),
+                "--prebootcommandfile", Path.of(System.getProperty("payara.asadmin.dir"), "preboot.asadmin").toString(),
                 "--postbootcommandfile", Path.of(System.getProperty("payara.asadmin.dir"), "bastion.asadmin").toString(),
                 "--deploy", System.getProperty("bastion.payara.war"), "--contextroot", "/"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(starts).toFile());
@@ -124,10 +125,11 @@ public class PayaraMicroServer implements BeforeAllCallback, AfterAllCallback {
         throw new IllegalStateException("Payara Micro did not serve /fhir/r4/metadata within " + STARTUP_TIMEOUT + ":\n" + tail());
     }
 
-    /** Both JAX-RS applications answer: the FHIR metadata and the authorization server's keys. */
+    /** Bastion's readiness (not Payara's own health endpoint, which preboot.asadmin turns off) and both JAX-RS applications answer. */
     private boolean answersMetadata() {
         try {
-            return Http.get(baseUrl() + "/fhir/r4/metadata").statusCode() == 200
+            return Http.get(baseUrl() + "/health/ready").body().contains("\"signing-key\"")
+                    && Http.get(baseUrl() + "/fhir/r4/metadata").statusCode() == 200
                     && Http.get(baseUrl() + "/oauth2/jwks").statusCode() == 200;
         } catch (IllegalStateException notYet) {
             return false;

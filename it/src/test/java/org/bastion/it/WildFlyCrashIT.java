@@ -34,7 +34,7 @@ class WildFlyCrashIT {
         node.clean();
         node.start();
         try {
-            CrashWorkload.Result result = new CrashWorkload(crashable(node), 8, Duration.ofSeconds(8)).run();
+            CrashWorkload.Result result = new CrashWorkload(crashable(node), 8, CrashWorkload.load(Duration.ofSeconds(8))).run();
             System.out.println("WildFly + H2 crash: " + result);
             assertTrue(result.bundlesInFlight() > 0, "the kill came while a transaction was in flight: " + result);
             finishesInFlightRequestsOnSigterm(node);

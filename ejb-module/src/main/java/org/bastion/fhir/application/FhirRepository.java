@@ -52,6 +52,9 @@ public class FhirRepository {
     @jakarta.inject.Inject
     RequestAccess access;
 
+    @jakarta.ejb.EJB
+    ConditionLocks conditionLocks;
+
     @jakarta.inject.Inject
     org.bastion.platform.BastionSettings settings;
 
@@ -78,7 +81,11 @@ public class FhirRepository {
 
     public Stored create(String type, Resource resource, String ifNoneExist) {
         if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-            List<Resource> existing = search(type, Fhir.parseQuery(ifNoneExist), 0, 2, false).resources();
+            java.util.Map<String, List<String>> condition = Fhir.parseQuery(ifNoneExist);
+            String key = ConditionLocks.key(type, condition);
+            conditionLocks.ensure(key);
+            conditionLocks.lock(key);
+            List<Resource> existing = search(type, condition, 0, 2, false).resources();
             if (existing.size() > 1) {
                 throw new FhirException(412, IssueType.DUPLICATE, "If-None-Exist '" + ifNoneExist + "' matches more than one "
                         + type + "; make the condition more selective");

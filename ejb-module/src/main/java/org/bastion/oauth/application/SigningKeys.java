@@ -42,7 +42,8 @@ import java.util.logging.Logger;
 public class SigningKeys {
 
     private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
-    private static final Duration CACHE_TTL = Duration.ofSeconds(60);
+    /** How long a node serves the keys it read (docs/operations.md: a key rotated on one node is published by every node within this). */
+    static final Duration CACHE_TTL = Duration.ofSeconds(10);
     static final List<JWSAlgorithm> SUPPORTED = List.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.ES256);
 
     @PersistenceContext(unitName = "bastion")
