@@ -32,4 +32,19 @@ final class Http {
     static HttpResponse<String> getWithToken(String url, String token) {
         return get(url, "Authorization", "Bearer " + token);
     }
+
+    /**
+     * Bastion serves: its own readiness (not a server's health endpoint answering in its place:
+     * Bastion's names its signing key) and both JAX-RS applications, FHIR and the authorization server.
+     */
+    static boolean bastionReady(String baseUrl) {
+        try {
+            HttpResponse<String> ready = get(baseUrl + "/health/ready");
+            return ready.statusCode() == 200 && ready.body().contains("\"signing-key\"")
+                    && get(baseUrl + "/fhir/r4/metadata").statusCode() == 200
+                    && get(baseUrl + "/oauth2/jwks").statusCode() == 200;
+        } catch (IllegalStateException notYet) {
+            return false;
+        }
+    }
 }

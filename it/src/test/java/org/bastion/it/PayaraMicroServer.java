@@ -116,24 +116,13 @@ public class PayaraMicroServer implements BeforeAllCallback, AfterAllCallback {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + ":\n" + tail());
             }
-            if (answersMetadata()) {
+            if (Http.bastionReady(baseUrl())) {
                 return;
             }
             Thread.sleep(1000);
         }
         stop();
         throw new IllegalStateException("Payara Micro did not serve /fhir/r4/metadata within " + STARTUP_TIMEOUT + ":\n" + tail());
-    }
-
-    /** Bastion's readiness (not Payara's own health endpoint, which preboot.asadmin turns off) and both JAX-RS applications answer. */
-    private boolean answersMetadata() {
-        try {
-            return Http.get(baseUrl() + "/health/ready").body().contains("\"signing-key\"")
-                    && Http.get(baseUrl() + "/fhir/r4/metadata").statusCode() == 200
-                    && Http.get(baseUrl() + "/oauth2/jwks").statusCode() == 200;
-        } catch (IllegalStateException notYet) {
-            return false;
-        }
     }
 
     private String tail() throws IOException {

@@ -146,21 +146,13 @@ public final class WildFlyServer {
                 kill();
                 throw new IllegalStateException("The EAR failed to deploy on " + name + ": " + Files.readString(marker) + "\n" + tail());
             }
-            if (ready()) {
+            if (Http.bastionReady(baseUrl())) {
                 return;
             }
             Thread.sleep(250);
         }
         kill();
         throw new IllegalStateException("WildFly " + name + " was not ready within " + STARTUP_TIMEOUT + ":\n" + tail());
-    }
-
-    private boolean ready() {
-        try {
-            return Http.get(baseUrl() + "/health/ready").statusCode() == 200;
-        } catch (IllegalStateException notYet) {
-            return false;
-        }
     }
 
     String tail() throws IOException {
