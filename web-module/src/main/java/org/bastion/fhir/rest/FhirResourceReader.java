@@ -55,8 +55,9 @@ public class FhirResourceReader implements MessageBodyReader<Resource> {
         Resource resource;
         try {
             resource = (Resource) parser.parseResource(new InputStreamReader(body, StandardCharsets.UTF_8));
-        } catch (DataFormatException | ClassCastException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            // HAPI refuses some malformed bodies with the last three, e.g. an empty JSON property name ("": …) with an index error
+        } catch (RuntimeException e) {
+            // HAPI refuses most malformed bodies with a DataFormatException, some with whatever its code ran into: an empty
+            // JSON property name ("": …) with an index error, a string where an extension object belongs with a null pointer
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof FhirException limit) {
                     throw limit; // a limit of BoundedBody, wrapped by the parser

@@ -54,4 +54,12 @@ class FhirResourceReaderTest {
         assertEquals(400, e.status());
         assertEquals(IssueType.STRUCTURE, e.issueType());
     }
+
+    @Test
+    void aStringWhereAnExtensionBelongsIsAStructureError() {
+        FhirException e = assertThrows(FhirException.class, () -> read("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"M\",\"modifierExtension\":[\"J\"]}]}",
+                FhirMediaTypes.FHIR_JSON_TYPE));
+        assertEquals(400, e.status());
+        assertEquals(IssueType.STRUCTURE, e.issueType());
+    }
 }
