@@ -267,6 +267,14 @@ public class ClientRegistry {
         for (String origin : corsOrigins(metadata)) {
             checkOrigin(origin);
         }
+        try {
+            // what is stored must read back: Nimbus keeps some fields it cannot parse again, e.g. a
+            // language-tagged client_uri whose tag is no language tag and whose value is a list
+            OIDCClientMetadata.parse(metadata.toJSONObject());
+        } catch (com.nimbusds.oauth2.sdk.ParseException | RuntimeException e) {
+            throw OAuthException.invalidClientMetadata("The client metadata holds a field that cannot be stored as given: "
+                    + OAuthException.printable(String.valueOf(e.getMessage())));
+        }
         return metadata;
     }
 

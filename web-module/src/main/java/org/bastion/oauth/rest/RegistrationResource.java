@@ -144,11 +144,7 @@ public class RegistrationResource {
 
     private static OIDCClientMetadata parse(JSONObject json) throws OAuthException {
         try {
-            OIDCClientMetadata metadata = OIDCClientMetadata.parse(json);
-            // what is stored must read back: Nimbus keeps some fields it cannot parse again, e.g. a
-            // language-tagged client_uri whose tag is no language tag and whose value is a list
-            OIDCClientMetadata.parse(metadata.toJSONObject());
-            return metadata;
+            return OIDCClientMetadata.parse(json);
         } catch (ParseException e) {
             throw new OAuthException(e.getErrorObject() != null ? e.getErrorObject() : RegistrationError.INVALID_CLIENT_METADATA,
                     e.getMessage());
