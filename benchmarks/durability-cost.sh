@@ -18,14 +18,22 @@ base=http://localhost:9180
 export BASTION_ADMIN_PASSWORD=bench-admin-pw BASTION_BASE_URL=$base BASTION_AUTHORIZE_RATE_LIMIT=0
 work=$(mktemp -d)
 server=
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+# standalone.sh runs the JVM as its child: SIGTERM to the JVM, then wait for the script
+stop_server() {
+  if [ -n "$server" ]; then
+    pkill -TERM -P "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    server=
+  fi
+}
+trap 'stop_server; rm -rf "$work"' EXIT
 
 measure() { # label sed-expression
   local dir=$work/$1
   mkdir -p "$dir/deployments"
   cp -r "$home/standalone/configuration" "$dir/"
   sed -i "$2" "$dir/configuration/standalone-bastion.xml"
-  grep -o 'WRITE_DELAY=[0-9]*\|DB_CLOSE_ON_EXIT=FALSE"' "$dir/configuration/standalone-bastion.xml" | head -1 | sed "s/^/$1: /"
+  echo "$1: $(grep -o 'jdbc:h2:file:[^"<]*' "$dir/configuration/standalone-bastion.xml" | head -1)"
   cp "$ear" "$dir/deployments/"
   BASTION_DATA_DIR=$dir/data "$home/bin/standalone.sh" -c standalone-bastion.xml -Djboss.server.base.dir="$dir" \
     -Djboss.socket.binding.port-offset=1100 > "$dir/console.log" 2>&1 &
@@ -52,8 +60,7 @@ measure() { # label sed-expression
     "$(printf '%s\n' "$creates" | awk '/Requests\/sec/ {print $2}')" "$(printf '%s\n' "$creates" | awk '$1=="99%" {print $2}')" \
     "$(printf '%s\n' "$bundles" | awk '/Requests\/sec/ {print $2}')" "$(printf '%s\n' "$bundles" | awk '$1=="99%" {print $2}')" >> "$work/results"
   printf '%s\n' "$creates" "$bundles" | grep -i 'non-2xx' | sed "s/^/$1: /" || true
-  kill "$server"; wait "$server" || true
-  server=
+  stop_server
 }
 
 measure durable 's/;WRITE_DELAY=0//; s/;DB_CLOSE_ON_EXIT=FALSE/;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0/'
