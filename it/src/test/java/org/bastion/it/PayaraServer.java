@@ -5,15 +5,12 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * The EAR on a real Payara Server 6 domain, configured by server-config/payara/*.asadmin as the
@@ -33,8 +28,8 @@ import java.util.zip.ZipInputStream;
  * {@code deploy} of the EAR. The domain keeps the configuration and the deployment: later starts
  * only start it.
  *
- * <p>System properties: {@code payara.server.home} (an unpacked {@code payara6} folder; without
- * it, {@code payara.server.zip} is unpacked into {@code work.dir}), {@code payara.server.libs} (a
+ * <p>System properties: {@code payara.server.home} (an unpacked {@code payara6} folder),
+ * {@code payara.server.libs} (a
  * folder of jars for {@code add-library}: Hibernate ORM and its dependencies),
  * {@code payara.asadmin.dir}, {@code bastion.ear}, {@code work.dir}, {@code test.signing.key}.
  *
@@ -212,7 +207,7 @@ public class PayaraServer implements BeforeAllCallback, AfterAllCallback {
     /** Removes the domain (not the data folder); the next start makes a fresh one. */
     public void delete() throws IOException {
         kill();
-        deleteTree(domainsDir());
+        WildFlyServer.delete(domainsDir());
         starts = 0;
     }
 
@@ -337,54 +332,12 @@ public class PayaraServer implements BeforeAllCallback, AfterAllCallback {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
     }
 
-    /** payara.server.home, or payara.server.zip unpacked once into work.dir. */
-    private static synchronized Path payaraHome() throws IOException {
-        String home = System.getProperty("payara.server.home");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home);
-        }
-        Path unpacked = workDir().resolve("payara-server-dist");
-        Path ready = unpacked.resolve(".unpacked");
-        if (!Files.exists(ready)) {
-            deleteTree(unpacked);
-            try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(Path.of(System.getProperty("payara.server.zip"))))) {
-                for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                    Path target = unpacked.resolve(entry.getName()).normalize();
-                    if (!target.startsWith(unpacked)) {
-                        throw new IOException("entry outside the archive's folder: " + entry.getName());
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(zip, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-            Files.createFile(ready);
-        }
-        try (Stream<Path> top = Files.list(unpacked)) {
-            return top.filter(p -> Files.exists(p.resolve("glassfish/lib/client/appserver-cli.jar"))).findFirst()
-                    .orElseThrow(() -> new IOException("no payara6/glassfish in " + System.getProperty("payara.server.zip")));
-        }
+    /** payara.server.home: the unpacked distribution (it/pom.xml provisions target/payara6). */
+    private static Path payaraHome() {
+        return Path.of(System.getProperty("payara.server.home"));
     }
 
     private static Path workDir() {
         return Path.of(System.getProperty("work.dir"));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.delete(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }
