@@ -60,10 +60,13 @@ public class ConditionLocks {
         }
     }
 
-    /** Locks the condition's row until the caller's transaction ends (the row must exist: ensure). */
-    public void lock(String key) {
-        em.createNativeQuery("select condition_key from conditional_create where condition_key = ?1 for update")
-                .setParameter(1, key).getResultList();
+    /**
+     * Locks the condition's row until the caller's transaction ends: false when there is no row
+     * yet (the first use of the condition: ensure it, then lock).
+     */
+    public boolean lock(String key) {
+        return !em.createNativeQuery("select condition_key from conditional_create where condition_key = ?1 for update")
+                .setParameter(1, key).getResultList().isEmpty();
     }
 
     /** The key of a condition: the type and the parameters, in a normal order, hashed. */

@@ -82,9 +82,14 @@ public class FhirRepository {
     public Stored create(String type, Resource resource, String ifNoneExist) {
         if (ifNoneExist != null && !ifNoneExist.isBlank()) {
             java.util.Map<String, List<String>> condition = Fhir.parseQuery(ifNoneExist);
-            String key = ConditionLocks.key(type, condition);
-            conditionLocks.ensure(key);
-            conditionLocks.lock(key);
+            if (mayCreate(type)) {
+                // only a caller who may create serialises (and so adds a lock row); the others find, or are refused below
+                String key = ConditionLocks.key(type, condition);
+                if (!conditionLocks.lock(key)) {
+                    conditionLocks.ensure(key); // the first use of the condition makes its row, in a transaction of its own
+                    conditionLocks.lock(key);
+                }
+            }
             List<Resource> existing = search(type, condition, 0, 2, false).resources();
             if (existing.size() > 1) {
                 throw new FhirException(412, IssueType.DUPLICATE, "If-None-Exist '" + ifNoneExist + "' matches more than one "
@@ -537,6 +542,10 @@ public class FhirRepository {
     }
 
     /** What the request's token may touch for an interaction on a type; a 403 naming the missing scope when nothing. */
+    private boolean mayCreate(String type) {
+        return !type.equals(AUDIT_EVENT) && !access.policy().restriction(Permission.CREATE, type).denied();
+    }
+
     private Restriction allowed(Permission permission, String type) {
         if (type.equals(AUDIT_EVENT)) {
             throw new FhirException(403, IssueType.FORBIDDEN, "AuditEvent is the server's audit trail: admins read it at /admin/api/audit;"
