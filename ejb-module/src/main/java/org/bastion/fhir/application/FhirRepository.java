@@ -6,6 +6,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import org.bastion.fhir.domain.ResourceVersion;
 import org.bastion.fhir.domain.StoredResource;
+import org.bastion.fhir.search.IndexRow;
 import org.bastion.fhir.search.IndexWriter;
 import org.bastion.fhir.search.SearchIndexer;
 import org.bastion.fhir.search.SearchQuery;
@@ -375,7 +376,7 @@ public class FhirRepository {
                     try (ResultSet rows = page.executeQuery()) {
                         while (rows.next()) {
                             keys.add(rows.getLong(1));
-                            resources.add(Fhir.parse(rows.getString(2)));
+                            resources.add(keyed(Fhir.parse(rows.getString(2)), rows.getLong(1)));
                         }
                     }
                 }
@@ -449,30 +450,30 @@ public class FhirRepository {
         String param = parts[1];
         String targetType = parts.length > 2 ? parts[2] : null;
         List<Resource> result = new ArrayList<>();
-        Map<String, List<String>> idsByType = new java.util.HashMap<>();
+        // reverse: the resources pointing at these (by target id); forward: the references of these (by their keys)
+        Map<String, List<Object>> byType = new java.util.HashMap<>();
         for (Resource resource : from) {
             if (reverse || resource.fhirType().equals(sourceType)) {
-                idsByType.computeIfAbsent(resource.fhirType(), k -> new ArrayList<>()).add(resource.getIdElement().getIdPart());
+                byType.computeIfAbsent(resource.fhirType(), k -> new ArrayList<>()).add(reverse ? resource.getIdElement().getIdPart() : key(resource));
             }
         }
-        for (Map.Entry<String, List<String>> group : idsByType.entrySet()) {
-            String marks = String.join(", ", group.getValue().stream().map(id -> "?").toList());
-            List<Object> args = new ArrayList<>();
+        for (Map.Entry<String, List<Object>> group : byType.entrySet()) {
+            String marks = String.join(", ", java.util.Collections.nCopies(group.getValue().size(), "?"));
+            List<Object> args = new ArrayList<>(group.getValue());
             String sql;
+            // each list leads an index (ix_fhir_idx_reference_target, ix_fhir_idx_reference_pk): a lookup per entry, on H2 too
             if (reverse) {
-                sql = "select distinct r.body from fhir_resource r join fhir_idx_reference x on x.resource_pk = r.pk "
-                        + "where x.resource_type = ? and x.param = ? and x.target_type = ? and x.target_id in (" + marks + ") and r.deleted = false";
-                args.addAll(List.of(sourceType, param, group.getKey()));
+                sql = "select r.pk, r.body from fhir_idx_reference x join fhir_resource r on r.pk = x.resource_pk "
+                        + "where x.target_id in (" + marks + ") and x.target_type = ? and x.resource_type = ? and x.param = ? and r.deleted = false";
+                args.addAll(List.of(group.getKey(), sourceType, param));
             } else {
-                sql = "select distinct r.body from fhir_resource r join fhir_idx_reference x on r.resource_type = x.target_type "
-                        + "and r.resource_id = x.target_id join fhir_resource s on s.pk = x.resource_pk "
-                        + "where s.resource_type = ? and x.param = ? and s.resource_id in (" + marks + ") and r.deleted = false"
-                        + (targetType != null ? " and x.target_type = ?" : "");
-                args.addAll(List.of(sourceType, param));
-            }
-            args.addAll(group.getValue());
-            if (!reverse && targetType != null) {
-                args.add(targetType);
+                sql = "select r.pk, r.body from fhir_idx_reference x join fhir_resource r on r.resource_type = x.target_type "
+                        + "and r.resource_id = x.target_id where x.resource_pk in (" + marks + ") and x.param = ? and x.resource_type = ? "
+                        + "and r.deleted = false" + (targetType != null ? " and x.target_type = ?" : "");
+                args.addAll(List.of(param, sourceType));
+                if (targetType != null) {
+                    args.add(targetType);
+                }
             }
             withConnection(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -480,7 +481,7 @@ public class FhirRepository {
                     statement.setMaxRows(MAX_INCLUDES);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
-                            result.add(Fhir.parse(rows.getString(1)));
+                            result.add(keyed(Fhir.parse(rows.getString(2)), rows.getLong(1)));
                         }
                     }
                 }
@@ -489,18 +490,42 @@ public class FhirRepository {
         return result;
     }
 
+    /** A resource read from the table, with its key, by which includes find what it points at. */
+    private static Resource keyed(Resource resource, long pk) {
+        resource.setUserData(KEY, pk);
+        return resource;
+    }
+
+    private static final String KEY = "bastion.pk";
+
+    private Long key(Resource resource) {
+        Object pk = resource.getUserData(KEY);
+        if (pk != null) {
+            return (Long) pk;
+        }
+        return find(resource.fhirType(), resource.getIdElement().getIdPart()).map(StoredResource::pk).orElse(-1L);
+    }
+
     private Resource write(StoredResource stored, Resource resource, String method) {
         Instant now = clock.instant();
         long version = stored.versionId() + 1;
         resource.setId(stored.resourceType() + "/" + stored.resourceId());
         resource.getMeta().setVersionId(Long.toString(version)).setLastUpdated(Date.from(now));
         stored.write(version, Fhir.json(resource), now, false);
-        if (stored.pk() == null) {
+        boolean created = stored.pk() == null;
+        if (created) {
             em.persist(stored);
         }
         em.flush();
         em.persist(new ResourceVersion(stored, method));
-        withConnection(connection -> IndexWriter.replace(connection, stored.pk(), stored.resourceType(), SearchIndexer.extract(resource)));
+        List<IndexRow> rows = SearchIndexer.extract(resource);
+        withConnection(connection -> {
+            if (created) {
+                IndexWriter.insert(connection, stored.pk(), stored.resourceType(), rows);
+            } else {
+                IndexWriter.replace(connection, stored.pk(), stored.resourceType(), rows);
+            }
+        });
         resource.setIdElement(resource.getIdElement().withVersion(Long.toString(version)));
         return resource;
     }

@@ -24,6 +24,14 @@ public final class IndexWriter {
                 delete.executeUpdate();
             }
         }
+        insert(connection, pk, type, rows);
+    }
+
+    /** The index rows of a resource that has none yet (just created). */
+    public static void insert(Connection connection, long pk, String type, List<IndexRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
         try (PreparedStatement strings = connection.prepareStatement(
                 "insert into fhir_idx_string (resource_pk, resource_type, param, value_norm, value_exact) values (?, ?, ?, ?, ?)");
              PreparedStatement tokens = connection.prepareStatement(
@@ -36,6 +44,7 @@ public final class IndexWriter {
                      "insert into fhir_idx_number (resource_pk, resource_type, param, value_low, value_high, unit_system, unit_code) values (?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement uris = connection.prepareStatement(
                      "insert into fhir_idx_uri (resource_pk, resource_type, param, uri) values (?, ?, ?, ?)")) {
+            java.util.Set<PreparedStatement> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (IndexRow row : rows) {
                 PreparedStatement statement;
                 if (row instanceof IndexRow.StringValue s) {
@@ -70,9 +79,12 @@ public final class IndexWriter {
                 statement.setString(2, type);
                 statement.setString(3, row.param());
                 statement.addBatch();
+                used.add(statement);
             }
             for (PreparedStatement statement : List.of(strings, tokens, references, dates, numbers, uris)) {
-                statement.executeBatch();
+                if (used.contains(statement)) {
+                    statement.executeBatch();
+                }
             }
         }
     }

@@ -58,6 +58,9 @@ public final class SearchIndexer {
     /** Suffix of the index parameter holding identifiers by their type, for :of-type (type system, "type code|value"). */
     public static final String OF_TYPE = ":of-type";
 
+    static final Instant BEGINNING_OF_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant END_OF_TIME = Instant.parse("9999-12-31T23:59:59Z");
+
     private SearchIndexer() {
     }
 
@@ -85,7 +88,7 @@ public final class SearchIndexer {
                 } catch (RuntimeException e) {
                     // HAPI's engine has no terminology or structure definitions: a few type tests fail; that part is skipped
                     BROKEN.put(expression, true);
-                    LOG.log(Level.INFO, "Search parameter " + param.getName() + " part " + expression + " is not indexed", e);
+                    LOG.log(Level.INFO, "Search parameter " + param.getName() + " part " + expression + " is not indexed: " + e.getMessage());
                 }
             }
         }
@@ -222,8 +225,9 @@ public final class SearchIndexer {
             Instant[] range = range(date);
             rows.add(new IndexRow.DateRange(name, range[0], range[1]));
         } else if (value instanceof Period period && (period.hasStart() || period.hasEnd())) {
-            Instant low = period.hasStart() ? range(period.getStartElement())[0] : null;
-            Instant high = period.hasEnd() ? range(period.getEndElement())[1] : null;
+            // an open end stands for the beginning or the end of time, so a range search compares plain, indexed columns
+            Instant low = period.hasStart() ? range(period.getStartElement())[0] : BEGINNING_OF_TIME;
+            Instant high = period.hasEnd() ? range(period.getEndElement())[1] : END_OF_TIME;
             rows.add(new IndexRow.DateRange(name, low, high));
         } else if (value instanceof Timing timing) {
             timing.getEvent().forEach(event -> date(name, event, rows));

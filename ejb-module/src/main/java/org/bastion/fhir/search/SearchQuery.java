@@ -33,9 +33,24 @@ public final class SearchQuery {
             RestSearchParameterTypeEnum.NUMBER, RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.URI);
 
     private final String type;
-    private final StringBuilder where = new StringBuilder();
-    private final List<Object> args = new ArrayList<>();
+    /** The conditions on the resource aliased r, all of which must hold. */
+    private final List<Part> parts = new ArrayList<>();
     private final List<String> ignored = new ArrayList<>();
+
+    /**
+     * One condition on the resource aliased r: as SQL on r (a correlated EXISTS for index
+     * parameters), and, when an index answers it, also as the query of the keys it matches. The
+     * most selective of those keys leads the search ({@code r.pk in (…)}), so its cost follows
+     * the result and not the table; the other conditions are checked on those rows only.
+     * Rank orders the candidates: 0 the resource's own id, 1 a reference to one resource (a
+     * patient's data), 2 a token, 3 a string prefix, 4 a chain; null keys: none (dates and numbers:
+     * one bound of a range may match most of the table, and H2 cannot tell).
+     */
+    private record Part(String sql, List<Object> args, String keys, List<Object> keyArgs, int rank) {
+        static Part of(String sql, List<Object> args) {
+            return new Part(sql, args, null, List.of(), Integer.MAX_VALUE);
+        }
+    }
 
     /** What the token may search of each type: chained parameters and _has look into other resources only within it. */
     private final Function<String, AccessPolicy.Restriction> reach;
@@ -65,14 +80,12 @@ public final class SearchQuery {
                 continue;
             }
             for (String value : entry.getValue()) {
-                List<Object> clauseArgs = new ArrayList<>();
-                String clause = clause("r", type, key, value, clauseArgs);
-                if (clause == null) {
+                Part part = part("r", type, key, value);
+                if (part == null) {
                     ignored.add(key);
                     break;
                 }
-                where.append(" and ").append(clause);
-                args.addAll(clauseArgs);
+                parts.add(part);
             }
         }
         sort(first(params, "_sort"));
@@ -86,13 +99,23 @@ public final class SearchQuery {
 
     /** One parameter (name[:modifier][.chain]=value) on the resource aliased r: SQL, or null when unknown. */
     private String clause(String r, String resourceType, String key, String value, List<Object> out) {
+        Part part = part(r, resourceType, key, value);
+        if (part == null) {
+            return null;
+        }
+        out.addAll(part.args());
+        return part.sql();
+    }
+
+    /** One parameter on the resource aliased r, or null when unknown. */
+    private Part part(String r, String resourceType, String key, String value) {
         boolean nested = key.startsWith("_has:") || key.indexOf('.') > 0;
         if (nested && ++depth > limits.chainDepth()) {
             throw new FhirException(400, IssueType.TOOCOSTLY, FhirLimits.exceeded("The chain or _has nesting of " + key,
                     limits.chainDepth(), "BASTION_FHIR_MAX_CHAIN_DEPTH"));
         }
         try {
-            return nested ? nestedClause(r, resourceType, key, value, out) : simpleClause(r, resourceType, key, value, out);
+            return nested ? nestedClause(r, resourceType, key, value) : simpleClause(r, resourceType, key, value);
         } finally {
             if (nested) {
                 depth--;
@@ -100,16 +123,16 @@ public final class SearchQuery {
         }
     }
 
-    private String nestedClause(String r, String resourceType, String key, String value, List<Object> out) {
+    private Part nestedClause(String r, String resourceType, String key, String value) {
         if (key.startsWith("_has:")) {
-            return has(r, resourceType, key, value, out);
+            return has(r, resourceType, key, value);
         }
         int dot = key.indexOf('.');
-        return chain(r, resourceType, key.substring(0, dot), key.substring(dot + 1), value, out);
+        return chain(r, resourceType, key.substring(0, dot), key.substring(dot + 1), value);
     }
 
     /** One parameter without chain or _has: name[:modifier]=value[,value…]. */
-    private String simpleClause(String r, String resourceType, String key, String value, List<Object> out) {
+    private Part simpleClause(String r, String resourceType, String key, String value) {
         String[] values = value.split("(?<!\\\\),");
         if (values.length > limits.orValues()) {
             throw new FhirException(400, IssueType.TOOCOSTLY, FhirLimits.exceeded(values.length + " values of " + key,
@@ -119,12 +142,16 @@ public final class SearchQuery {
         String name = nameAndModifier[0];
         String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
         if (name.equals("_id")) {
-            List<String> ids = List.of(value.split(","));
-            out.addAll(ids);
-            return r + ".resource_id in (" + String.join(", ", ids.stream().map(i -> "?").toList()) + ")";
+            List<Object> ids = new ArrayList<>(List.of(value.split(",")));
+            String k = alias("k");
+            // the ids alone, so that H2 takes ix_fhir_resource_id (it uses an IN list only on an index's first column); the type is r's
+            return new Part(r + ".resource_id in (" + marks(ids.size()) + ")", ids, "select " + k + ".pk from fhir_resource " + k
+                    + " where " + k + ".resource_id in (" + marks(ids.size()) + ")", ids, 0);
         }
         if (name.equals("_lastUpdated")) {
-            return "(" + DateValue.parse("_lastUpdated", value).clause(r + ".last_updated", r + ".last_updated", out) + ")";
+            List<Object> out = new ArrayList<>();
+            String sql = "(" + DateValue.parse("_lastUpdated", value).point(r + ".last_updated", out) + ")";
+            return new Part(sql, out, null, List.of(), 4);
         }
         RuntimeSearchParam param = Fhir.r4().getResourceDefinition(resourceType).getSearchParam(name);
         if (param == null || !SUPPORTED.contains(param.getParamType())) {
@@ -136,28 +163,63 @@ public final class SearchQuery {
         String indexParam = "of-type".equals(modifier) ? param.getName() + SearchIndexer.OF_TYPE : param.getName();
         String table = table(kind);
         String i = alias("i");
-        // resource_type and param lead every index, so each parameter is an index range scan, not a scan of the table
+        // Checked on one resource, a parameter is a seek of (resource_pk, param, resource_type): the type is left out
+        // so that H2 cannot pick the value index instead and range over all of the parameter's values for each row.
+        // As the search's lead, resource_type and param lead the value index, so it is a range of the matches only.
         if ("missing".equals(modifier)) {
-            out.add(resourceType);
-            out.add(param.getName());
-            return ("true".equals(value) ? "not exists" : "exists") + " (select 1 from " + table + " " + i + " where "
-                    + i + ".resource_pk = " + r + ".pk and " + i + ".resource_type = ? and " + i + ".param = ?)";
+            return Part.of(("true".equals(value) ? "not exists" : "exists") + " (select 1 from " + table + " " + i + " where "
+                    + i + ".resource_pk = " + r + ".pk and " + i + ".param = ?)", List.of(param.getName()));
         }
         List<String> alternatives = new ArrayList<>();
-        List<Object> alternativeArgs = new ArrayList<>();
+        List<Object> args = new ArrayList<>(List.of(indexParam));
         for (String one : values) {
-            alternatives.add(alternative(param, kind, modifier, one.replace("\\,", ","), alternativeArgs).replace("i.", i + "."));
+            alternatives.add(alternative(param, kind, modifier, one.replace("\\,", ","), args).replace("i.", i + "."));
         }
-        out.add(resourceType);
-        out.add(indexParam);
-        out.addAll(alternativeArgs);
-        return "exists (select 1 from " + table + " " + i + " where " + i + ".resource_pk = " + r + ".pk and " + i
-                + ".resource_type = ? and " + i + ".param = ? and ("
-                + String.join(" or ", alternatives) + "))";
+        String condition = i + ".param = ? and (" + String.join(" or ", alternatives) + ")";
+        String sql = "exists (select 1 from " + table + " " + i + " where " + i + ".resource_pk = " + r + ".pk and " + condition + ")";
+        int rank = rank(name, kind, modifier, values);
+        if (rank == Integer.MAX_VALUE) {
+            return Part.of(sql, args);
+        }
+        List<Object> keyArgs = new ArrayList<>(List.of(resourceType));
+        keyArgs.addAll(args);
+        return new Part(sql, args, "select " + i + ".resource_pk from " + table + " " + i + " where " + i + ".resource_type = ? and " + condition,
+                keyArgs, rank);
+    }
+
+    /** How well an index finds a parameter's matches by itself (see {@link Part}); MAX_VALUE when it cannot. */
+    private static int rank(String name, RestSearchParameterTypeEnum kind, String modifier, String[] values) {
+        boolean plain = modifier == null || Fhir.isResourceType(modifier);
+        return switch (kind) {
+            // a reference by URL has no index of its own
+            case REFERENCE -> plain && java.util.Arrays.stream(values).noneMatch(v -> v.startsWith("http://") || v.startsWith("https://"))
+                    ? 1 : Integer.MAX_VALUE;
+            case TOKEN -> FEW_CODES.contains(name) ? Integer.MAX_VALUE
+                    : plain || "of-type".equals(modifier) || "identifier".equals(modifier) ? 2 : Integer.MAX_VALUE;
+            case STRING -> modifier == null || "exact".equals(modifier) ? 3 : Integer.MAX_VALUE;
+            case URI -> modifier == null || "below".equals(modifier) ? 3 : Integer.MAX_VALUE;
+            // an equal (or approximate) date or number is a bounded range of the value index
+            case DATE, NUMBER, QUANTITY -> modifier == null && java.util.Arrays.stream(values)
+                    .allMatch(v -> Set.of("eq", "ap").contains(Prefixed.of(v.split("\\|", 2)[0]).prefix())) ? 3 : Integer.MAX_VALUE;
+            // one bound of a range (date=ge…) may hold most of the table: better found while walking the newest first
+            default -> Integer.MAX_VALUE;
+        };
+    }
+
+    /**
+     * Tokens bound to a handful of codes (gender, status, category …): one code matches a large
+     * share of the type, so such a parameter never leads a search; it is checked on the lead's rows,
+     * or, alone, while walking the newest first, which finds a page of such matches at once.
+     */
+    static final Set<String> FEW_CODES = Set.of("gender", "status", "category", "active", "deceased", "intent", "priority",
+            "clinical-status", "verification-status", "_security");
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     /** Chained parameters (R4 search.html#chaining): subject:Patient.name=x matches through the referenced resource. */
-    private String chain(String r, String resourceType, String reference, String rest, String value, List<Object> out) {
+    private Part chain(String r, String resourceType, String reference, String rest, String value) {
         String[] nameAndType = reference.split(":", 2);
         RuntimeSearchParam param = Fhir.r4().getResourceDefinition(resourceType).getSearchParam(nameAndType[0]);
         if (param == null || param.getParamType() != RestSearchParameterTypeEnum.REFERENCE) {
@@ -170,50 +232,77 @@ public final class SearchQuery {
         }
         String c = alias("c");
         String t = alias("t");
-        List<Object> inner = new ArrayList<>();
-        String nested = clause(t, target, rest, value, inner);
+        Part nested = part(t, target, rest, value);
         if (nested == null) {
             return null;
         }
         // the referenced resource must itself be within the token's reach, or the chain answers questions about others
         List<Object> reachArgs = new ArrayList<>();
         String within = restriction(t, target, reach.apply(target), reachArgs);
-        out.add(resourceType);
-        out.add(param.getName());
-        out.add(target);
-        out.addAll(inner);
-        out.addAll(reachArgs);
-        return "exists (select 1 from fhir_idx_reference " + c + " join fhir_resource " + t + " on " + t + ".resource_type = "
+        List<Object> args = new ArrayList<>(List.of(resourceType, param.getName(), target));
+        args.addAll(nested.args());
+        args.addAll(reachArgs);
+        String sql = "exists (select 1 from fhir_idx_reference " + c + " join fhir_resource " + t + " on " + t + ".resource_type = "
                 + c + ".target_type and " + t + ".resource_id = " + c + ".target_id and " + t + ".deleted = false where "
                 + c + ".resource_pk = " + r + ".pk and " + c + ".resource_type = ? and " + c + ".param = ? and " + c + ".target_type = ? and "
-                + nested + (within == null ? "" : " and " + within) + ")";
+                + nested.sql() + (within == null ? "" : " and " + within) + ")";
+        if (nested.keys() == null) {
+            return Part.of(sql, args);
+        }
+        // led by what the chain's end finds: the referenced resources, then the references to them (a join, so that
+        // H2 seeks the target index with each one; it uses an IN query on an index only when nothing else bounds it)
+        String c2 = alias("c");
+        String t2 = alias("t");
+        List<Object> keyArgs = new ArrayList<>(List.of(target, resourceType, param.getName()));
+        keyArgs.addAll(nested.keyArgs());
+        keyArgs.add(target);
+        List<Object> reachKeyArgs = new ArrayList<>();
+        String withinKeys = restriction(t2, target, reach.apply(target), reachKeyArgs);
+        keyArgs.addAll(reachKeyArgs);
+        return new Part(sql, args, "select " + c2 + ".resource_pk from fhir_resource " + t2 + " join fhir_idx_reference " + c2 + " on "
+                + c2 + ".target_id = " + t2 + ".resource_id and " + c2 + ".target_type = ? and " + c2 + ".resource_type = ? and " + c2
+                + ".param = ? where " + t2 + ".pk in (" + nested.keys() + ") and " + t2 + ".resource_type = ? and " + t2 + ".deleted = false"
+                + (withinKeys == null ? "" : " and " + withinKeys), keyArgs, 4);
     }
 
     /** Reverse chaining (R4 search.html#has): _has:Observation:patient:code=x matches what such Observations point at. */
-    private String has(String r, String resourceType, String key, String value, List<Object> out) {
+    private Part has(String r, String resourceType, String key, String value) {
         String[] parts = key.split(":", 4);
         if (parts.length < 4 || !Fhir.isResourceType(parts[1])) {
             throw new FhirException(400, IssueType.INVALID, "_has takes the form _has:Type:reference:parameter=value, not " + key);
         }
         String h = alias("h");
         String o = alias("o");
-        List<Object> inner = new ArrayList<>();
-        String nested = clause(o, parts[1], parts[3], value, inner);
+        Part nested = part(o, parts[1], parts[3], value);
         if (nested == null) {
             return null;
         }
         // only resources the token may search of that type count, or _has answers questions about others
         List<Object> reachArgs = new ArrayList<>();
         String within = restriction(o, parts[1], reach.apply(parts[1]), reachArgs);
-        out.add(parts[1]);
-        out.add(parts[2]);
-        out.add(resourceType);
-        out.addAll(inner);
-        out.addAll(reachArgs);
-        return "exists (select 1 from fhir_idx_reference " + h + " join fhir_resource " + o + " on " + o + ".pk = " + h
+        List<Object> args = new ArrayList<>(List.of(parts[1], parts[2], resourceType));
+        args.addAll(nested.args());
+        args.addAll(reachArgs);
+        String sql = "exists (select 1 from fhir_idx_reference " + h + " join fhir_resource " + o + " on " + o + ".pk = " + h
                 + ".resource_pk and " + o + ".deleted = false where " + h + ".resource_type = ? and " + h + ".param = ? and "
-                + h + ".target_type = ? and " + h + ".target_id = " + r + ".resource_id and " + nested
+                + h + ".target_type = ? and " + h + ".target_id = " + r + ".resource_id and " + nested.sql()
                 + (within == null ? "" : " and " + within) + ")";
+        if (nested.keys() == null) {
+            return Part.of(sql, args);
+        }
+        // led by what the inner parameter finds: those resources, their references, the resources they point at
+        String h2 = alias("h");
+        String o2 = alias("o");
+        String p = alias("p");
+        List<Object> keyArgs = new ArrayList<>(List.of(parts[1], parts[2], resourceType));
+        keyArgs.addAll(nested.keyArgs());
+        List<Object> reachKeyArgs = new ArrayList<>();
+        String withinKeys = restriction(o2, parts[1], reach.apply(parts[1]), reachKeyArgs);
+        keyArgs.addAll(reachKeyArgs);
+        return new Part(sql, args, "select " + p + ".pk from fhir_resource " + o2 + " join fhir_idx_reference " + h2 + " on " + h2
+                + ".resource_pk = " + o2 + ".pk and " + h2 + ".resource_type = ? and " + h2 + ".param = ? and " + h2 + ".target_type = ? join fhir_resource "
+                + p + " on " + p + ".resource_type = " + h2 + ".target_type and " + p + ".resource_id = " + h2 + ".target_id where " + o2
+                + ".pk in (" + nested.keys() + ") and " + o2 + ".deleted = false" + (withinKeys == null ? "" : " and " + withinKeys), keyArgs, 4);
     }
 
     /** _sort (R4 search.html#sort): several keys, - for descending; the newest first after them, then the key. */
@@ -266,33 +355,50 @@ public final class SearchQuery {
         if (compartmentParams(type, compartmentType).isEmpty()) {
             throw new FhirException(400, IssueType.NOTSUPPORTED, type + " is not in the " + compartmentType + " compartment");
         }
-        where.append(" and ").append(compartment("r", type, compartmentType, compartmentId, args));
+        parts.add(compartment("r", type, compartmentType, compartmentId));
         return this;
     }
 
     /** The resources whose compartment-defining references point at the compartment's owner, or null when the type has none. */
-    private String compartment(String r, String resourceType, String compartmentType, String compartmentId, List<Object> out) {
+    private Part compartment(String r, String resourceType, String compartmentType, String compartmentId) {
         List<String> params = compartmentParams(resourceType, compartmentType);
         if (params.isEmpty()) {
             return null;
         }
         String x = alias("x");
-        out.add(compartmentType);
-        out.add(compartmentId);
-        out.addAll(params);
-        return "exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = " + r + ".pk and " + x + ".target_type = ? and "
-                + x + ".target_id = ? and " + x + ".param in (" + String.join(", ", params.stream().map(p -> "?").toList()) + "))";
+        List<Object> args = new ArrayList<>(List.of(compartmentId, compartmentType, resourceType));
+        args.addAll(params);
+        // the reference's target leads the index (target_id, target_type, resource_type, param, resource_pk)
+        String condition = x + ".target_id = ? and " + x + ".target_type = ? and " + x + ".resource_type = ? and " + x + ".param in ("
+                + marks(params.size()) + ")";
+        return new Part("exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = " + r + ".pk and " + condition + ")",
+                args, "select " + x + ".resource_pk from fhir_idx_reference " + x + " where " + condition, args, 1);
+    }
+
+    /** The resources with any reference to the patient, for types the Patient compartment does not define. */
+    private Part referencesPatient(String r, String resourceType, String patient) {
+        String x = alias("x");
+        List<Object> args = List.of(patient, resourceType);
+        String condition = x + ".target_id = ? and " + x + ".target_type = 'Patient' and " + x + ".resource_type = ?";
+        return new Part("exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = " + r + ".pk and " + condition + ")",
+                args, "select " + x + ".resource_pk from fhir_idx_reference " + x + " where " + condition, args, 1);
     }
 
     /**
      * Narrows the search to what a token may see (SMART scopes): resources matching any of the
-     * alternatives, each a patient's compartment and/or a scope's query.
+     * alternatives, each a patient's compartment and/or a scope's query. One alternative is a
+     * conjunction like the search's own parameters, and its patient may lead the search.
      */
     public SearchQuery restrict(AccessPolicy.Restriction restriction) {
-        String clause = restriction("r", type, restriction, args);
-        if (clause != null) {
-            where.append(" and ").append(clause);
+        if (restriction.unrestricted()) {
+            return this;
         }
+        if (restriction.alternatives().size() == 1) {
+            parts.addAll(within("r", type, restriction.alternatives().get(0)));
+            return this;
+        }
+        List<Object> args = new ArrayList<>();
+        parts.add(Part.of(restriction("r", type, restriction, args), args));
         return this;
     }
 
@@ -308,41 +414,42 @@ public final class SearchQuery {
         }
         List<String> alternatives = new ArrayList<>();
         for (AccessPolicy.Alternative alternative : restriction.alternatives()) {
-            StringBuilder sql = new StringBuilder("1 = 1");
-            if (alternative.patient() != null) {
-                List<Object> compartmentArgs = new ArrayList<>();
-                String inCompartment = compartment(r, resourceType, "Patient", alternative.patient(), compartmentArgs);
-                if (resourceType.equals("Patient")) {
-                    sql.append(" and (").append(r).append(".resource_id = ?").append(inCompartment == null ? "" : " or " + inCompartment).append(')');
-                    out.add(alternative.patient());
-                    out.addAll(compartmentArgs);
-                } else if (inCompartment != null) {
-                    sql.append(" and ").append(inCompartment);
-                    out.addAll(compartmentArgs);
-                } else {
-                    String x = alias("x");
-                    sql.append(" and exists (select 1 from fhir_idx_reference ").append(x).append(" where ").append(x).append(".resource_pk = ")
-                            .append(r).append(".pk and ").append(x).append(".target_type = 'Patient' and ").append(x).append(".target_id = ?)");
-                    out.add(alternative.patient());
-                }
+            List<String> conditions = new ArrayList<>(List.of("1 = 1"));
+            for (Part part : within(r, resourceType, alternative)) {
+                conditions.add(part.sql());
+                out.addAll(part.args());
             }
-            if (alternative.query() != null) {
-                for (Map.Entry<String, List<String>> entry : Fhir.parseQuery(alternative.query()).entrySet()) {
-                    for (String value : entry.getValue()) {
-                        List<Object> clauseArgs = new ArrayList<>();
-                        String clause = entry.getKey().startsWith("_has:") || entry.getKey().contains(".") ? null
-                                : clause(r, resourceType, entry.getKey(), value, clauseArgs);
-                        // a scope query this server cannot evaluate grants nothing rather than everything
-                        sql.append(" and ").append(clause == null ? "1 = 0" : clause);
-                        if (clause != null) {
-                            out.addAll(clauseArgs);
-                        }
-                    }
-                }
-            }
-            alternatives.add("(" + sql + ")");
+            alternatives.add("(" + String.join(" and ", conditions) + ")");
         }
         return "(" + (alternatives.isEmpty() ? "1 = 0" : String.join(" or ", alternatives)) + ")";
+    }
+
+    /** The conditions of one alternative of a restriction, all of which must hold. */
+    private List<Part> within(String r, String resourceType, AccessPolicy.Alternative alternative) {
+        List<Part> conditions = new ArrayList<>();
+        if (alternative.patient() != null) {
+            Part inCompartment = compartment(r, resourceType, "Patient", alternative.patient());
+            if (resourceType.equals("Patient")) {
+                List<Object> args = new ArrayList<>(List.of(alternative.patient()));
+                if (inCompartment != null) {
+                    args.addAll(inCompartment.args());
+                }
+                conditions.add(Part.of("(" + r + ".resource_id = ?" + (inCompartment == null ? "" : " or " + inCompartment.sql()) + ")", args));
+            } else {
+                conditions.add(inCompartment != null ? inCompartment : referencesPatient(r, resourceType, alternative.patient()));
+            }
+        }
+        if (alternative.query() != null) {
+            for (Map.Entry<String, List<String>> entry : Fhir.parseQuery(alternative.query()).entrySet()) {
+                for (String value : entry.getValue()) {
+                    Part clause = entry.getKey().startsWith("_has:") || entry.getKey().contains(".") ? null
+                            : part(r, resourceType, entry.getKey(), value);
+                    // a scope query this server cannot evaluate grants nothing rather than everything
+                    conditions.add(clause == null ? Part.of("1 = 0", List.of()) : clause);
+                }
+            }
+        }
+        return conditions;
     }
 
     /** The search parameters of a resource type that put it in a compartment (HAPI's R4 compartment definitions). */
@@ -358,18 +465,43 @@ public final class SearchQuery {
         return ignored;
     }
 
+    /**
+     * The search's conditions after "where r.resource_type = ? and r.deleted = false": the best
+     * index lookup first, as the keys it matches (see {@link Part}), then the others; with their
+     * arguments.
+     */
+    private String where(List<Object> out) {
+        Part lead = parts.stream().min(java.util.Comparator.comparingInt(Part::rank)).orElse(null);
+        StringBuilder sql = new StringBuilder();
+        if (lead != null && lead.keys() != null) {
+            sql.append(" and r.pk in (").append(lead.keys()).append(')');
+            out.addAll(lead.keyArgs());
+        }
+        for (Part part : parts) {
+            if (part != lead || lead.keys() == null) {
+                sql.append(" and ").append(part.sql());
+                out.addAll(part.args());
+            }
+        }
+        return sql.toString();
+    }
+
+    private String where() {
+        return where(new ArrayList<>());
+    }
+
     /** The ids of the matches (for checking which of a few resources a token may see). */
     public String idSql() {
-        return "select r.resource_id from fhir_resource r where r.resource_type = ? and r.deleted = false" + where;
+        return "select r.resource_id from fhir_resource r where r.resource_type = ? and r.deleted = false" + where();
     }
 
     public String countSql() {
-        return "select count(*) from fhir_resource r where r.resource_type = ? and r.deleted = false" + where;
+        return "select count(*) from fhir_resource r where r.resource_type = ? and r.deleted = false" + where();
     }
 
     /** Newest first, then by key, so pages are stable while nothing changes. */
     public String pageSql() {
-        return "select r.pk, r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where
+        return "select r.pk, r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where()
                 + " order by " + order + "r.last_updated desc, r.pk desc offset ? rows fetch next ? rows only";
     }
 
@@ -380,7 +512,7 @@ public final class SearchQuery {
 
     /** A keyset page: after (or, backwards, before) the cursor key; one row more than asked tells whether there is more. */
     public String keysetSql(boolean backwards, boolean fromCursor) {
-        return "select r.pk, r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where
+        return "select r.pk, r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where()
                 + (fromCursor ? (backwards ? " and r.pk > ?" : " and r.pk < ?") : "")
                 + " order by r.pk " + (backwards ? "asc" : "desc") + " fetch first ? rows only";
     }
@@ -388,7 +520,7 @@ public final class SearchQuery {
     public List<Object> args() {
         List<Object> all = new ArrayList<>();
         all.add(type);
-        all.addAll(args);
+        where(all);
         return all;
     }
 
@@ -464,10 +596,8 @@ public final class SearchQuery {
                 return "(i.target_id = ? and i.target_type = ?)";
             }
             case DATE -> {
-                // an open period end stands for the beginning or the end of time
-                return DateValue.parse(param.getName(), value).clause(
-                        "coalesce(i.value_low, timestamp with time zone '0001-01-01 00:00:00+00:00')",
-                        "coalesce(i.value_high, timestamp with time zone '9999-12-31 23:59:59+00:00')", out);
+                // an open period end is stored as the beginning or the end of time (SearchIndexer)
+                return DateValue.parse(param.getName(), value).clause("i.value_low", "i.value_high", out);
             }
             case NUMBER, QUANTITY -> {
                 return number(param, value, out);
@@ -579,8 +709,9 @@ public final class SearchQuery {
                     return "(" + low + " <= ? and " + high + " >= ?)";
                 }
                 default -> {
-                    out.addAll(List.of(from, to));
-                    return "(" + low + " >= ? and " + high + " <= ?)";
+                    // low <= to follows from the rest; it bounds the range of the (…, value_low, …) index
+                    out.addAll(List.of(from, to, to));
+                    return "(" + low + " >= ? and " + low + " <= ? and " + high + " <= ?)";
                 }
             }
         }
@@ -608,6 +739,42 @@ public final class SearchQuery {
         String clause(String low, String high, List<Object> out) {
             return prefixed.compare(low, high, out, java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC),
                     java.time.OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+        }
+
+        /**
+         * The comparison for an instant (a range whose ends are one value, like _lastUpdated), in
+         * the simplest form, so that databases estimate and bound the index range well: ge is
+         * "at or after the start of the searched range", le "at or before its end".
+         */
+        String point(String column, List<Object> out) {
+            java.time.OffsetDateTime start = java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC);
+            java.time.OffsetDateTime end = java.time.OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC);
+            switch (prefixed.prefix()) {
+                case "gt", "sa" -> {
+                    out.add(end);
+                    return column + " > ?";
+                }
+                case "lt", "eb" -> {
+                    out.add(start);
+                    return column + " < ?";
+                }
+                case "ge" -> {
+                    out.add(start);
+                    return column + " >= ?";
+                }
+                case "le" -> {
+                    out.add(end);
+                    return column + " <= ?";
+                }
+                case "ne" -> {
+                    out.addAll(List.of(start, end));
+                    return "not (" + column + " >= ? and " + column + " <= ?)";
+                }
+                default -> {
+                    out.addAll(List.of(start, end));
+                    return column + " >= ? and " + column + " <= ?";
+                }
+            }
         }
     }
 }
