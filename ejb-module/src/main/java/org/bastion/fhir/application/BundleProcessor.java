@@ -47,9 +47,12 @@ public class BundleProcessor {
         List<BundleEntryComponent> entries = bundle.getEntry();
         Bundle.BundleEntryComponent[] responses = new Bundle.BundleEntryComponent[entries.size()];
         Map<String, String> ids = allocate(entries);
+        // a transaction's entries point at the same few conditional targets (Synthea: the organization and practitioner of
+        // each encounter): each is searched once
+        Map<String, String> conditionals = new HashMap<>();
         for (BundleEntryComponent entry : entries) {
             if (entry.hasResource()) {
-                resolveReferences(entry.getResource(), ids);
+                resolveReferences(entry.getResource(), ids, conditionals);
             }
         }
         for (HTTPVerb verb : List.of(HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT, HTTPVerb.PATCH, HTTPVerb.GET, HTTPVerb.HEAD)) {
@@ -93,7 +96,7 @@ public class BundleProcessor {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public BundleEntryComponent one(BundleEntryComponent entry, Reader reader) {
         if (entry.hasResource()) {
-            resolveReferences(entry.getResource(), new HashMap<>());
+            resolveReferences(entry.getResource(), new HashMap<>(), new HashMap<>());
         }
         return execute(entry, new HashMap<>(), reader);
     }
@@ -186,11 +189,11 @@ public class BundleProcessor {
         return ids;
     }
 
-    private void resolveReferences(org.hl7.fhir.r4.model.Resource resource, Map<String, String> ids) {
+    private void resolveReferences(org.hl7.fhir.r4.model.Resource resource, Map<String, String> ids, Map<String, String> conditionals) {
         for (Reference reference : Fhir.r4().newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
             String target = reference.getReference();
             if (target != null && target.contains("?") && Fhir.isResourceType(target.substring(0, target.indexOf('?')))) {
-                reference.setReference(conditional(target));
+                reference.setReference(conditionals.computeIfAbsent(target, this::conditional));
                 continue;
             }
             if (target != null && target.startsWith("urn:uuid:")) {

@@ -516,8 +516,13 @@ public class FhirRepository {
         if (created) {
             em.persist(stored);
         }
+        ResourceVersion history = new ResourceVersion(stored, method);
+        em.persist(history);
         em.flush();
-        em.persist(new ResourceVersion(stored, method));
+        // written: the persistence context need not hold them, so that each flush of a transaction of thousands
+        // of entries checks the entry's own rows, not every row written so far
+        em.detach(history);
+        em.detach(stored);
         List<IndexRow> rows = SearchIndexer.extract(resource);
         withConnection(connection -> {
             if (created) {
