@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -318,6 +319,42 @@ abstract class FhirContract {
         assertEquals(400, failed.statusCode(), failed.body());
         assertTrue(failed.body().contains("Transaction entry 1"), failed.body());
         assertEquals(0, search("Patient?family:exact=" + family + "Rollback").getEntry().size(), "nothing of a failed transaction stays");
+    }
+
+    /**
+     * A loader's transaction with Prefer: return=minimal is answered with each entry's status and
+     * location only; what it wrote is found by a patient's code and date searches (led by the
+     * patient's own index rows), and not under another patient.
+     */
+    @Test
+    void minimalTransactionAnswersLocationsAndItsObservationsAreFoundByPatientAndCode() {
+        String family = unique();
+        String code = "code-" + family.toLowerCase(java.util.Locale.ROOT);
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"fullUrl\":\"urn:uuid:33333333-3333-3333-3333-333333333333\",\"resource\":{\"resourceType\":\"Patient\","
+                + "\"name\":[{\"family\":\"" + family + "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"urn:it\",\"code\":\"" + code + "\"}]},"
+                + "\"effectiveDateTime\":\"2021-06-01T10:00:00Z\",\"subject\":{\"reference\":\"urn:uuid:33333333-3333-3333-3333-333333333333\"}},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}},"
+                + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"urn:it\",\"code\":\"other\"}]},"
+                + "\"effectiveDateTime\":\"2022-06-01T10:00:00Z\",\"subject\":{\"reference\":\"urn:uuid:33333333-3333-3333-3333-333333333333\"}},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+        HttpResponse<String> response = send("POST", "", transaction, "Prefer", "return=minimal");
+        assertEquals(200, response.statusCode(), response.body());
+        Bundle result = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+        assertEquals(3, result.getEntry().size());
+        for (Bundle.BundleEntryComponent entry : result.getEntry()) {
+            assertEquals("201 Created", entry.getResponse().getStatus());
+            assertTrue(entry.getResponse().getLocation().contains("/_history/1"), entry.getResponse().getLocation());
+            assertFalse(entry.hasResource(), "return=minimal: no resource in " + response.body());
+        }
+        String patientId = result.getEntry().get(0).getResponse().getLocation().split("/")[1];
+        assertEquals(1, search("Observation?patient=" + patientId + "&code=urn:it|" + code).getEntry().size());
+        assertEquals(1, search("Observation?subject=Patient/" + patientId + "&code=" + code).getEntry().size());
+        assertEquals(1, search("Observation?patient=" + patientId + "&date=ge2022-01-01&date=lt2023-01-01").getEntry().size());
+        assertEquals(2, search("Observation?patient=Patient/" + patientId + "&date=ge2021-01-01").getEntry().size());
+        assertEquals(0, search("Observation?patient=" + patientId + "-other&code=urn:it|" + code).getEntry().size());
+        assertEquals(200, send("POST", "", transaction).statusCode(), "without Prefer the answer holds the resources");
     }
 
     @Test

@@ -35,15 +35,16 @@ public final class IndexWriter {
         try (PreparedStatement strings = connection.prepareStatement(
                 "insert into fhir_idx_string (resource_pk, resource_type, param, value_norm, value_exact) values (?, ?, ?, ?, ?)");
              PreparedStatement tokens = connection.prepareStatement(
-                     "insert into fhir_idx_token (resource_pk, resource_type, param, token_system, token_code, token_text) values (?, ?, ?, ?, ?, ?)");
+                     "insert into fhir_idx_token (resource_pk, resource_type, param, token_system, token_code, token_text, patient_id) values (?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement references = connection.prepareStatement(
                      "insert into fhir_idx_reference (resource_pk, resource_type, param, target_type, target_id, target_url) values (?, ?, ?, ?, ?, ?)");
              PreparedStatement dates = connection.prepareStatement(
-                     "insert into fhir_idx_date (resource_pk, resource_type, param, value_low, value_high) values (?, ?, ?, ?, ?)");
+                     "insert into fhir_idx_date (resource_pk, resource_type, param, value_low, value_high, patient_id) values (?, ?, ?, ?, ?, ?)");
              PreparedStatement numbers = connection.prepareStatement(
                      "insert into fhir_idx_number (resource_pk, resource_type, param, value_low, value_high, unit_system, unit_code) values (?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement uris = connection.prepareStatement(
                      "insert into fhir_idx_uri (resource_pk, resource_type, param, uri) values (?, ?, ?, ?)")) {
+            List<String> patients = patients(rows);
             java.util.Set<PreparedStatement> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (IndexRow row : rows) {
                 PreparedStatement statement;
@@ -78,7 +79,16 @@ public final class IndexWriter {
                 statement.setLong(1, pk);
                 statement.setString(2, type);
                 statement.setString(3, row.param());
-                statement.addBatch();
+                if (statement == tokens || statement == dates) {
+                    // once for each patient the resource belongs to (V15__patient_keys.sql)
+                    int column = statement == tokens ? 7 : 6;
+                    for (String patient : patients) {
+                        statement.setString(column, patient);
+                        statement.addBatch();
+                    }
+                } else {
+                    statement.addBatch();
+                }
                 used.add(statement);
             }
             for (PreparedStatement statement : List.of(strings, tokens, references, dates, numbers, uris)) {
@@ -87,6 +97,24 @@ public final class IndexWriter {
                 }
             }
         }
+    }
+
+    /**
+     * The patients a resource belongs to, as its token and date rows name them (V15__patient_keys.sql):
+     * the targets of its "patient" reference; a list of one null when it has none.
+     */
+    static List<String> patients(List<IndexRow> rows) {
+        List<String> patients = new java.util.ArrayList<>();
+        for (IndexRow row : rows) {
+            if (row instanceof IndexRow.Reference r && "patient".equals(r.param()) && "Patient".equals(r.targetType()) && r.targetId() != null
+                    && !patients.contains(r.targetId())) {
+                patients.add(r.targetId());
+            }
+        }
+        if (patients.isEmpty()) {
+            patients.add(null);
+        }
+        return patients;
     }
 
     public static void delete(Connection connection, long pk) throws SQLException {

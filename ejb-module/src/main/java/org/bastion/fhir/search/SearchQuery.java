@@ -42,11 +42,19 @@ public final class SearchQuery {
      * parameters), and, when an index answers it, also as the query of the keys it matches. The
      * most selective of those keys leads the search ({@code r.pk in (…)}), so its cost follows
      * the result and not the table; the other conditions are checked on those rows only.
-     * Rank orders the candidates: 0 the resource's own id, 1 a reference to one resource (a
-     * patient's data), 2 a token, 3 a string prefix, 4 a chain; null keys: none (dates and numbers:
-     * one bound of a range may match most of the table, and H2 cannot tell).
+     * Rank orders the candidates: 0 the resource's own id, 1 a token or date of one patient (see
+     * ofPatient), 2 a reference to one resource (a patient's data), 3 a token, 4 a string prefix or
+     * an equal date, 5 a chain; null keys: none (dates and numbers: one bound of a range may match
+     * most of the table, and H2 cannot tell).
+     * patient: the patient a reference part names (patient=X, subject=Patient/X); ofPatient: for a
+     * token or date part, its keys among one patient's rows, which lead when the search names a patient.
      */
-    private record Part(String sql, List<Object> args, String keys, List<Object> keyArgs, int rank) {
+    private record Part(String sql, List<Object> args, String keys, List<Object> keyArgs, int rank, String patient,
+                        Function<String, Part> ofPatient) {
+        Part(String sql, List<Object> args, String keys, List<Object> keyArgs, int rank) {
+            this(sql, args, keys, keyArgs, rank, null, null);
+        }
+
         static Part of(String sql, List<Object> args) {
             return new Part(sql, args, null, List.of(), Integer.MAX_VALUE);
         }
@@ -151,7 +159,7 @@ public final class SearchQuery {
         if (name.equals("_lastUpdated")) {
             List<Object> out = new ArrayList<>();
             String sql = "(" + DateValue.parse("_lastUpdated", value).point(r + ".last_updated", out) + ")";
-            return new Part(sql, out, null, List.of(), 4);
+            return Part.of(sql, out);
         }
         RuntimeSearchParam param = Fhir.r4().getResourceDefinition(resourceType).getSearchParam(name);
         if (param == null || !SUPPORTED.contains(param.getParamType())) {
@@ -178,13 +186,47 @@ public final class SearchQuery {
         String condition = i + ".param = ? and (" + String.join(" or ", alternatives) + ")";
         String sql = "exists (select 1 from " + table + " " + i + " where " + i + ".resource_pk = " + r + ".pk and " + condition + ")";
         int rank = rank(name, kind, modifier, values);
-        if (rank == Integer.MAX_VALUE) {
-            return Part.of(sql, args);
-        }
         List<Object> keyArgs = new ArrayList<>(List.of(resourceType));
         keyArgs.addAll(args);
-        return new Part(sql, args, "select " + i + ".resource_pk from " + table + " " + i + " where " + i + ".resource_type = ? and " + condition,
-                keyArgs, rank);
+        String keys = rank == Integer.MAX_VALUE ? null
+                : "select " + i + ".resource_pk from " + table + " " + i + " where " + i + ".resource_type = ? and " + condition;
+        String patient = kind == RestSearchParameterTypeEnum.REFERENCE && values.length == 1 ? patientOf(resourceType, param, modifier, values[0]) : null;
+        // a token or a date of one patient's resources: the rows that name the patient, see V15__patient_keys.sql
+        Function<String, Part> ofPatient = modifier != null || (kind != RestSearchParameterTypeEnum.TOKEN && kind != RestSearchParameterTypeEnum.DATE) ? null
+                : one -> {
+                    List<Object> patientArgs = new ArrayList<>(List.of(one));
+                    patientArgs.addAll(keyArgs);
+                    return new Part(sql, args, "select " + i + ".resource_pk from " + table + " " + i + " where " + i + ".patient_id = ? and "
+                            + i + ".resource_type = ? and " + condition, patientArgs, 1);
+                };
+        return new Part(sql, args, keys, keys == null ? List.of() : keyArgs, rank, patient, ofPatient);
+    }
+
+    /**
+     * The patient id a reference parameter's value names when the parameter is the type's "patient"
+     * parameter or the same reference with a Patient target (Observation?subject=Patient/1 is
+     * Observation?patient=1): null otherwise.
+     */
+    private static String patientOf(String resourceType, RuntimeSearchParam param, String modifier, String value) {
+        if (value.startsWith("http://") || value.startsWith("https://") || (modifier != null && !modifier.equals("Patient"))) {
+            return null;
+        }
+        String id = value;
+        if (value.startsWith("Patient/")) {
+            id = value.substring("Patient/".length());
+        } else if (value.contains("/") || (modifier == null && !param.getTargets().equals(Set.of("Patient")))) {
+            return null;
+        }
+        if (id.isEmpty() || id.contains("/")) {
+            return null;
+        }
+        RuntimeSearchParam patient = Fhir.r4().getResourceDefinition(resourceType).getSearchParam("patient");
+        if (patient == null || patient.getParamType() != RestSearchParameterTypeEnum.REFERENCE) {
+            return null;
+        }
+        boolean same = param.getName().equals("patient") || patient.getPath().equals(param.getPath())
+                || patient.getPath().equals(param.getPath() + ".where(resolve() is Patient)");
+        return same ? id : null;
     }
 
     /** How well an index finds a parameter's matches by itself (see {@link Part}); MAX_VALUE when it cannot. */
@@ -193,14 +235,14 @@ public final class SearchQuery {
         return switch (kind) {
             // a reference by URL has no index of its own
             case REFERENCE -> plain && java.util.Arrays.stream(values).noneMatch(v -> v.startsWith("http://") || v.startsWith("https://"))
-                    ? 1 : Integer.MAX_VALUE;
+                    ? 2 : Integer.MAX_VALUE;
             case TOKEN -> FEW_CODES.contains(name) ? Integer.MAX_VALUE
-                    : plain || "of-type".equals(modifier) || "identifier".equals(modifier) ? 2 : Integer.MAX_VALUE;
-            case STRING -> modifier == null || "exact".equals(modifier) ? 3 : Integer.MAX_VALUE;
-            case URI -> modifier == null || "below".equals(modifier) ? 3 : Integer.MAX_VALUE;
+                    : plain || "of-type".equals(modifier) || "identifier".equals(modifier) ? 3 : Integer.MAX_VALUE;
+            case STRING -> modifier == null || "exact".equals(modifier) ? 4 : Integer.MAX_VALUE;
+            case URI -> modifier == null || "below".equals(modifier) ? 4 : Integer.MAX_VALUE;
             // an equal (or approximate) date or number is a bounded range of the value index
             case DATE, NUMBER, QUANTITY -> modifier == null && java.util.Arrays.stream(values)
-                    .allMatch(v -> Set.of("eq", "ap").contains(Prefixed.of(v.split("\\|", 2)[0]).prefix())) ? 3 : Integer.MAX_VALUE;
+                    .allMatch(v -> Set.of("eq", "ap").contains(Prefixed.of(v.split("\\|", 2)[0]).prefix())) ? 4 : Integer.MAX_VALUE;
             // one bound of a range (date=ge…) may hold most of the table: better found while walking the newest first
             default -> Integer.MAX_VALUE;
         };
@@ -262,7 +304,7 @@ public final class SearchQuery {
         return new Part(sql, args, "select " + c2 + ".resource_pk from fhir_resource " + t2 + " join fhir_idx_reference " + c2 + " on "
                 + c2 + ".target_id = " + t2 + ".resource_id and " + c2 + ".target_type = ? and " + c2 + ".resource_type = ? and " + c2
                 + ".param = ? where " + t2 + ".pk in (" + nested.keys() + ") and " + t2 + ".resource_type = ? and " + t2 + ".deleted = false"
-                + (withinKeys == null ? "" : " and " + withinKeys), keyArgs, 4);
+                + (withinKeys == null ? "" : " and " + withinKeys), keyArgs, 5);
     }
 
     /** Reverse chaining (R4 search.html#has): _has:Observation:patient:code=x matches what such Observations point at. */
@@ -302,7 +344,7 @@ public final class SearchQuery {
         return new Part(sql, args, "select " + p + ".pk from fhir_resource " + o2 + " join fhir_idx_reference " + h2 + " on " + h2
                 + ".resource_pk = " + o2 + ".pk and " + h2 + ".resource_type = ? and " + h2 + ".param = ? and " + h2 + ".target_type = ? join fhir_resource "
                 + p + " on " + p + ".resource_type = " + h2 + ".target_type and " + p + ".resource_id = " + h2 + ".target_id where " + o2
-                + ".pk in (" + nested.keys() + ") and " + o2 + ".deleted = false" + (withinKeys == null ? "" : " and " + withinKeys), keyArgs, 4);
+                + ".pk in (" + nested.keys() + ") and " + o2 + ".deleted = false" + (withinKeys == null ? "" : " and " + withinKeys), keyArgs, 5);
     }
 
     /** _sort (R4 search.html#sort): several keys, - for descending; the newest first after them, then the key. */
@@ -372,7 +414,7 @@ public final class SearchQuery {
         String condition = x + ".target_id = ? and " + x + ".target_type = ? and " + x + ".resource_type = ? and " + x + ".param in ("
                 + marks(params.size()) + ")";
         return new Part("exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = " + r + ".pk and " + condition + ")",
-                args, "select " + x + ".resource_pk from fhir_idx_reference " + x + " where " + condition, args, 1);
+                args, "select " + x + ".resource_pk from fhir_idx_reference " + x + " where " + condition, args, 2);
     }
 
     /** The resources with any reference to the patient, for types the Patient compartment does not define. */
@@ -381,7 +423,7 @@ public final class SearchQuery {
         List<Object> args = List.of(patient, resourceType);
         String condition = x + ".target_id = ? and " + x + ".target_type = 'Patient' and " + x + ".resource_type = ?";
         return new Part("exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = " + r + ".pk and " + condition + ")",
-                args, "select " + x + ".resource_pk from fhir_idx_reference " + x + " where " + condition, args, 1);
+                args, "select " + x + ".resource_pk from fhir_idx_reference " + x + " where " + condition, args, 2);
     }
 
     /**
@@ -471,14 +513,26 @@ public final class SearchQuery {
      * arguments.
      */
     private String where(List<Object> out) {
-        Part lead = parts.stream().min(java.util.Comparator.comparingInt(Part::rank)).orElse(null);
+        Part lead = parts.stream().filter(p -> p.keys() != null).min(java.util.Comparator.comparingInt(Part::rank)).orElse(null);
+        Part covered = lead;
+        Part coveredPatient = null;
+        String patient = parts.stream().map(Part::patient).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (patient != null && (lead == null || lead.rank() > 1)) {
+            // a patient's token or date: its keys are the search's lead, and neither what they say nor the patient need be checked again
+            Part paired = parts.stream().filter(p -> p.ofPatient() != null).min(java.util.Comparator.comparingInt(Part::rank)).orElse(null);
+            if (paired != null) {
+                covered = paired;
+                lead = paired.ofPatient().apply(patient);
+                coveredPatient = parts.stream().filter(p -> patient.equals(p.patient())).findFirst().orElse(null);
+            }
+        }
         StringBuilder sql = new StringBuilder();
-        if (lead != null && lead.keys() != null) {
+        if (lead != null) {
             sql.append(" and r.pk in (").append(lead.keys()).append(')');
             out.addAll(lead.keyArgs());
         }
         for (Part part : parts) {
-            if (part != lead || lead.keys() == null) {
+            if (part != covered && part != coveredPatient) {
                 sql.append(" and ").append(part.sql());
                 out.addAll(part.args());
             }

@@ -44,12 +44,23 @@ public class BaseResource {
         if (!(resource instanceof Bundle bundle)) {
             throw new FhirException(400, IssueType.INVALID, "POST to the base takes a Bundle of type batch or transaction, not a " + resource.fhirType());
         }
-        return switch (bundle.getType()) {
+        Bundle response = switch (bundle.getType()) {
             case TRANSACTION -> processor.transaction(bundle, this::get);
             case BATCH -> processor.batch(bundle, this::get);
             default -> throw new FhirException(400, IssueType.INVALID, "POST to the base takes a Bundle of type batch or transaction, not "
                     + (bundle.hasType() ? bundle.getType().toCode() : "one without a type"));
         };
+        String prefer = headers.getHeaderString("Prefer");
+        if (prefer != null && prefer.contains("return=minimal")) {
+            // as for a single create or update (R4 http.html#ops): each entry's status, location and ETag, not the
+            // resource written, which a loader of thousands of entries already has (the answers of reads and searches stay)
+            for (Bundle.BundleEntryComponent entry : response.getEntry()) {
+                if (entry.getResponse().hasLocation()) {
+                    entry.setResource(null);
+                }
+            }
+        }
+        return response;
     }
 
     /** An entry's GET: Type?params is a search, Type/id a read, Type/id/_history/v a vread. */
