@@ -94,6 +94,27 @@ abstract class FhirContract {
         assertEquals(404, send("GET", "/Patient/no-such-id", null).statusCode());
     }
 
+    /** A JSON read is answered with the JSON as stored; it is what the parser writes (a vread parses and writes it). */
+    @Test
+    void aReadAnswersTheStoredJsonAndShapedOrXmlReadsAreWritten() {
+        String id = "stored-" + UUID.randomUUID();
+        assertEquals(201, send("PUT", "/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id
+                + "\",\"name\":[{\"family\":\"Stored\"}],\"birthDate\":\"1980-02-03\"}").statusCode());
+        HttpResponse<String> read = send("GET", "/Patient/" + id, null);
+        assertEquals(200, read.statusCode(), read.body());
+        assertTrue(read.headers().firstValue("Content-Type").orElse("").startsWith("application/fhir+json"), read.headers().toString());
+        assertEquals("W/\"1\"", read.headers().firstValue("ETag").orElse(null));
+        assertTrue(read.headers().firstValue("Last-Modified").isPresent());
+        HttpResponse<String> vread = send("GET", "/Patient/" + id + "/_history/1", null);
+        assertEquals(vread.body(), read.body());
+        assertTrue(read.body().contains("\"versionId\":\"1\"") && read.body().contains("\"id\":\"" + id + "\""), read.body());
+        HttpResponse<String> xml = send("GET", "/Patient/" + id + "?_format=xml", null);
+        assertTrue(xml.body().startsWith("<Patient"), xml.body());
+        HttpResponse<String> elements = send("GET", "/Patient/" + id + "?_elements=name", null);
+        assertTrue(elements.body().contains("Stored") && !elements.body().contains("1980-02-03"), elements.body());
+        assertTrue(send("GET", "/Patient/" + id + "?_pretty=true", null).body().contains("\n"));
+    }
+
     @Test
     void updateWithAClientIdCreatesAndReturnMinimalHasNoBody() {
         String id = "it-" + UUID.randomUUID();

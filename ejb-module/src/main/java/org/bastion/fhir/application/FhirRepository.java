@@ -168,6 +168,15 @@ public class FhirRepository {
     }
 
     public Resource read(String type, String id) {
+        return Fhir.parse(readJson(type, id).json());
+    }
+
+    /** A resource's current version as stored: its JSON (with id and meta), version and time. */
+    public record Json(String json, String versionId, java.time.Instant lastUpdated) {
+    }
+
+    /** A read, as {@link #read} checks it, without parsing what is stored: for answering it as JSON. */
+    public Json readJson(String type, String id) {
         Restriction allowed = allowed(Permission.READ, type);
         StoredResource stored = find(type, id).orElseThrow(() -> notFound(type, id));
         if (!allowed.unrestricted() && !visible(type, id, allowed)) {
@@ -177,7 +186,7 @@ public class FhirRepository {
         if (stored.deleted()) {
             throw new FhirException(410, IssueType.DELETED, type + "/" + id + " was deleted (version " + stored.versionId() + ")");
         }
-        return Fhir.parse(stored.body());
+        return new Json(stored.body(), Long.toString(stored.versionId()), stored.lastUpdated());
     }
 
     public Resource vread(String type, String id, String versionId) {

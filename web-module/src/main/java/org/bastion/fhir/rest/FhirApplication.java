@@ -27,6 +27,7 @@ public class FhirApplication extends Application {
                 BearerTokenFilter.class,
                 org.bastion.audit.rest.FhirAuditFilter.class,
                 FhirResourceWriter.class,
+                StoredJsonWriter.class,
                 FhirExceptionMapper.class,
                 WebApplicationExceptionMapper.class,
                 UnexpectedExceptionMapper.class);
