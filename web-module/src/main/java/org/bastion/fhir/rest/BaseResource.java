@@ -50,8 +50,7 @@ public class BaseResource {
             default -> throw new FhirException(400, IssueType.INVALID, "POST to the base takes a Bundle of type batch or transaction, not "
                     + (bundle.hasType() ? bundle.getType().toCode() : "one without a type"));
         };
-        String prefer = headers.getHeaderString("Prefer");
-        if (prefer != null && prefer.contains("return=minimal")) {
+        if (FhirResponses.minimal(headers.getHeaderString("Prefer"))) {
             // as for a single create or update (R4 http.html#ops): each entry's status, location and ETag, not the
             // resource written, which a loader of thousands of entries already has (the answers of reads and searches stay)
             for (Bundle.BundleEntryComponent entry : response.getEntry()) {

@@ -15,9 +15,21 @@ final class FhirResponses {
     }
 
     static Response.ResponseBuilder resource(int status, Resource resource) {
-        return Response.status(status).entity(resource)
-                .tag(new EntityTag(resource.getMeta().getVersionId(), true))
-                .lastModified(resource.getMeta().getLastUpdated());
+        return headers(Response.status(status).entity(resource), resource.getMeta().getVersionId(), resource.getMeta().getLastUpdated());
+    }
+
+    /** A read answered with the JSON as stored ({@link StoredJsonWriter}). */
+    static Response stored(org.bastion.fhir.application.FhirRepository.Json stored) {
+        return headers(Response.ok(stored), stored.versionId(), java.util.Date.from(stored.lastUpdated())).build();
+    }
+
+    private static Response.ResponseBuilder headers(Response.ResponseBuilder response, String versionId, java.util.Date lastUpdated) {
+        return response.tag(new EntityTag(versionId, true)).lastModified(lastUpdated);
+    }
+
+    /** Whether the client asked for no resource in the answer (Prefer: return=minimal, R4 http.html#ops). */
+    static boolean minimal(String prefer) {
+        return prefer != null && prefer.contains("return=minimal");
     }
 
     /** A create or update answered as Prefer: return= asks (R4 http.html#ops): representation by default. */
@@ -25,7 +37,7 @@ final class FhirResponses {
         URI location = URI.create(base + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart()
                 + "/_history/" + resource.getMeta().getVersionId());
         Response.ResponseBuilder response = resource(status, resource).location(location);
-        if (prefer != null && prefer.contains("return=minimal")) {
+        if (minimal(prefer)) {
             response.entity(null);
         } else if (prefer != null && prefer.contains("return=OperationOutcome")) {
             OperationOutcome outcome = new OperationOutcome();

@@ -42,9 +42,7 @@ public class InstanceResource {
     @GET
     @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
     public Response read(@PathParam("type") String type, @PathParam("id") String id) {
-        FhirRepository.Json stored = repository.readJson(TypeResource.known(type), id);
-        return Response.ok(stored).tag(new jakarta.ws.rs.core.EntityTag(stored.versionId(), true))
-                .lastModified(java.util.Date.from(stored.lastUpdated())).build();
+        return FhirResponses.stored(repository.readJson(TypeResource.known(type), id));
     }
 
     @PUT
