@@ -114,11 +114,25 @@ abstract class AdminApiContract extends OAuthClientSupport {
         assertEquals(200, browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + token).statusCode());
         assertEquals(204, admin("POST", "/tokens/" + jti + "/revoke", null).statusCode());
         assertEquals(401, browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + token).statusCode(), "revoked by the admin");
+        assertFalse(admin("GET", "/tokens?user=" + id, null).body().contains(jti), "a revoked token is no longer listed");
+        assertEquals(false, introspect(browser, resourceServer(browser), token).get("active"), "introspection agrees");
+
+        String beforeWithdrawal = userToken(username, "a new long password");
+        assertEquals(200, browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + beforeWithdrawal).statusCode());
+        assertTrue(admin("GET", "/tokens?user=" + id, null).body().contains("bastion-console"), "the new token is listed");
         assertEquals(204, admin("DELETE", "/consents/" + id + "/bastion-console", null).statusCode());
         assertFalse(admin("GET", "/consents?user=" + id, null).body().contains("bastion-console"));
+        assertEquals(401, browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + beforeWithdrawal).statusCode(),
+                "withdrawing the consent revokes what the client holds for the user");
+        assertEquals("[]", admin("GET", "/tokens?user=" + id, null).body().replace(" ", ""));
         assertEquals(400, admin("GET", "/tokens", null).statusCode(), "tokens are listed by user or client");
 
+        String beforeDisabling = userToken(username, "a new long password");
+        assertEquals(200, browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + beforeDisabling).statusCode(),
+                "a token of a new consent, moments after the withdrawal, is valid");
         assertEquals(200, admin("PUT", "/users/" + id, "{\"enabled\":false}").statusCode());
+        assertEquals(401, browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + beforeDisabling).statusCode(),
+                "disabling a user revokes the user's tokens");
         Browser someone = new Browser();
         String loginUrl = Browser.location(someone.get(issuer() + "/authorize?response_type=code&client_id=bastion-console&redirect_uri="
                 + enc(baseUrl() + "/admin/") + "&scope=openid&state=s&code_challenge=" + new Pkce().challenge + "&code_challenge_method=S256"));

@@ -87,7 +87,7 @@ abstract class HousekeepingContract extends OAuthClientSupport {
     void sizesCountTheTablesThatGrowWithUse() {
         JSONObject before = report();
         assertEquals("every 5 minutes", before.get("schedule"));
-        for (String table : List.of("authorization_request", "authorization_code", "access_token", "refresh_token", "used_assertion",
+        for (String table : List.of("authorization_request", "authorization_code", "access_token", "token_revocation", "refresh_token", "used_assertion",
                 "login_session", "launch_context", "audit_event", "fhir_resource")) {
             assertTrue(number(before, "tables", table) >= 0, table + " is not counted: " + before);
         }

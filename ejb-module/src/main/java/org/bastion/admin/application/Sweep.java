@@ -21,11 +21,14 @@ public enum Sweep {
     /** EHR launch handles live 5 minutes and are used once. */
     LAUNCH_CONTEXT("launch_context", "handle", "expires_at", Duration.ofHours(1)),
 
-    /**
-     * The verifier accepts a token up to 60 s past its exp (clock skew) and treats an unknown jti
-     * as not revoked: the record of a revoked token must outlive that margin.
-     */
+    /** The record of an access token is listed until it expires; nothing else reads it. */
     ACCESS_TOKEN("access_token", "jti", "expires_at", Duration.ofMinutes(5)),
+
+    /**
+     * A revocation expires with the last token it can name, clock skew included (see
+     * Revocations); the verifier then refuses that token by its exp already.
+     */
+    TOKEN_REVOCATION("token_revocation", "id", "expires_at", Duration.ofMinutes(5)),
 
     /** Used (rotated) refresh tokens expire with their grant; until then a reused one revokes it (RFC 9700 §4.14.2). */
     REFRESH_TOKEN_EXPIRED("refresh_token", "token_hash", "expires_at", Duration.ofDays(1)),

@@ -23,15 +23,15 @@ public class AuditLog {
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
-    /** One batch, in a transaction of its own. */
+    /** One batch, in a transaction of its own: audit records, and the other records the trail carries (their keys are their own). */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public void recordAll(List<AuditRecord> records) {
-        // a batch that failed before was given its keys then: those records are merged, not persisted twice
+    public void recordAll(List<?> records) {
+        // a batch that failed before gave its audit records their keys then: those are merged, not persisted twice
         records.forEach(record -> {
-            if (record.pk() == null) {
-                em.persist(record);
-            } else {
+            if (record instanceof AuditRecord audit && audit.pk() != null) {
                 em.merge(record);
+            } else {
+                em.persist(record);
             }
         });
     }

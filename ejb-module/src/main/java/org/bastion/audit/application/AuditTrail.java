@@ -52,7 +52,7 @@ public class AuditTrail {
     @Resource
     ManagedThreadFactory threads;
 
-    private record Pending(AuditRecord record, CompletableFuture<Void> written) {
+    private record Pending(Object entity, CompletableFuture<Void> written) {
     }
 
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(CAPACITY);
@@ -87,19 +87,27 @@ public class AuditTrail {
      * this says so in the log; the caller's response goes out, the next requests are refused.
      */
     public void record(AuditRecord record) {
-        CompletableFuture<Void> written = add(record);
+        commit(record, "Audit record of " + record.method() + " " + record.path());
+    }
+
+    /**
+     * Commits another record that must be durable before a response, the same way: the record
+     * of an access token issued (what admins list) goes with the audit records of its moment.
+     */
+    public void commit(Object entity, String what) {
+        CompletableFuture<Void> written = add(entity);
         try {
             written.get(WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.SEVERE, "Audit record of " + record.method() + " " + record.path() + " not yet written: " + failure);
+            LOG.log(Level.SEVERE, what + " not yet written: " + failure);
         }
     }
 
     /** Queues a record; the future completes when it is committed. A full queue makes the trail unavailable and fails the record. */
-    public CompletableFuture<Void> add(AuditRecord record) {
-        Pending pending = new Pending(record, new CompletableFuture<>());
+    public CompletableFuture<Void> add(Object entity) {
+        Pending pending = new Pending(entity, new CompletableFuture<>());
         if (!queue.offer(pending)) {
             failure = "the audit queue is full (" + CAPACITY + " records wait to be written)";
             LOG.severe("Audit trail unavailable: " + failure);
@@ -128,7 +136,7 @@ public class AuditTrail {
                 if (batch.isEmpty()) {
                     break;
                 }
-                log.recordAll(batch.stream().map(Pending::record).toList());
+                log.recordAll(batch.stream().map(Pending::entity).toList());
                 batch.forEach(p -> p.written().complete(null));
                 batch.clear();
             }

@@ -125,7 +125,12 @@ public class AccessTokenVerifier {
         verifySignature(jwt);
         checkLifetime(claims);
         checkAudience(claims);
-        if (claims.getJWTID() != null && revocations.revoked(claims.getJWTID())) {
+        if (claims.getJWTID() == null) {
+            throw new InvalidTokenException("Token has no jti; every access token Bastion issues has one");
+        }
+        Object clientId = claims.getClaim("client_id");
+        if (revocations.revoked(claims.getJWTID(), claims.getSubject(), clientId instanceof String c ? c : null,
+                claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant())) {
             throw new InvalidTokenException("Token was revoked (by its client, by the user, or because its grant was revoked)");
         }
         return new VerifiedAccessToken(token, claims, true, "fhirUser", "patient");

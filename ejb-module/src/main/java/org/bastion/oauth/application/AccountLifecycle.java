@@ -1,5 +1,6 @@
 package org.bastion.oauth.application;
 
+import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -19,6 +20,9 @@ public class AccountLifecycle {
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
+    @EJB
+    Revocations revocations;
+
     void end(@Observes UserChanged change) {
         if (!change.ended()) {
             return;
@@ -26,8 +30,7 @@ public class AccountLifecycle {
         Instant now = Instant.now();
         em.createQuery("update RefreshToken r set r.revokedAt = :now where r.context.userId = :user and r.revokedAt is null")
                 .setParameter("now", now).setParameter("user", change.userId()).executeUpdate();
-        em.createQuery("update IssuedAccessToken a set a.revokedAt = :now where a.subject = :user and a.revokedAt is null")
-                .setParameter("now", now).setParameter("user", change.userId()).executeUpdate();
+        revocations.revokeUser(change.userId());
         em.createQuery("delete from LoginSession s where s.userId = :user").setParameter("user", change.userId()).executeUpdate();
         em.createQuery("delete from PendingAuthorization p where p.userId = :user").setParameter("user", change.userId()).executeUpdate();
         if (change.deleted()) {

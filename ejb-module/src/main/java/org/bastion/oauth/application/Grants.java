@@ -22,6 +22,9 @@ public class Grants {
     @EJB
     TokenIssuer issuer;
 
+    @EJB
+    Revocations revocations;
+
     /** Consents, of a user and/or a client (null for any). */
     public List<ConsentGrant> consents(String userId, String clientId) {
         TypedQuery<ConsentGrant> query = em.createQuery("select c from ConsentGrant c where (:user is null or c.userId = :user) "
@@ -36,18 +39,17 @@ public class Grants {
             return false;
         }
         em.remove(consent);
-        Instant now = Instant.now();
-        for (IssuedAccessToken token : em.createQuery("select t from IssuedAccessToken t where t.subject = :user and t.clientId = :client "
-                + "and t.revokedAt is null", IssuedAccessToken.class).setParameter("user", userId).setParameter("client", clientId).getResultList()) {
-            revoke(token, now);
-        }
+        em.createQuery("update RefreshToken r set r.revokedAt = :now where r.context.userId = :user and r.clientId = :client and r.revokedAt is null")
+                .setParameter("now", Instant.now()).setParameter("user", userId).setParameter("client", clientId).executeUpdate();
+        revocations.revokeUserClient(userId, clientId);
         return true;
     }
 
     /** Access tokens not expired nor revoked, of a user (sub) and/or a client, newest first. */
     public List<IssuedAccessToken> activeTokens(String subject, String clientId, int offset, int count) {
-        return em.createQuery("select t from IssuedAccessToken t where t.revokedAt is null and t.expiresAt > :now "
-                        + "and (:subject is null or t.subject = :subject) and (:client is null or t.clientId = :client) order by t.issuedAt desc",
+        return em.createQuery("select t from IssuedAccessToken t where t.expiresAt > :now "
+                        + "and (:subject is null or t.subject = :subject) and (:client is null or t.clientId = :client) and not "
+                        + Revocations.revokedCondition() + " order by t.issuedAt desc",
                 IssuedAccessToken.class).setParameter("now", Instant.now()).setParameter("subject", subject).setParameter("client", clientId)
                 .setFirstResult(offset).setMaxResults(count).getResultList();
     }
@@ -58,14 +60,10 @@ public class Grants {
         if (token == null) {
             return Optional.empty();
         }
-        revoke(token, Instant.now());
-        return Optional.of(token);
-    }
-
-    private void revoke(IssuedAccessToken token, Instant now) {
-        token.revoke(now);
+        revocations.revokeToken(token.jti(), token.expiresAt());
         if (token.grantId() != null) {
             issuer.revokeGrant(token.grantId());
         }
+        return Optional.of(token);
     }
 }

@@ -10,10 +10,12 @@ import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.claims.AccessTokenHash;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import org.bastion.audit.application.AuditTrail;
 import org.bastion.identity.domain.BastionUser;
 import org.bastion.oauth.domain.GrantContext;
 import org.bastion.oauth.domain.IssuedAccessToken;
@@ -30,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Issues the tokens of a grant: an RFC 9068 access token, a refresh token when offline or
@@ -48,6 +49,12 @@ public class TokenIssuer {
 
     @Inject
     BastionSettings settings;
+
+    @EJB
+    Revocations revocations;
+
+    @EJB
+    AuditTrail trail;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -89,13 +96,12 @@ public class TokenIssuer {
         Instant now = clock.instant();
         em.createQuery("update RefreshToken r set r.revokedAt = :now where r.grantId = :grant and r.revokedAt is null")
                 .setParameter("now", now).setParameter("grant", grantId).executeUpdate();
-        em.createQuery("update IssuedAccessToken a set a.revokedAt = :now where a.grantId = :grant and a.revokedAt is null")
-                .setParameter("now", now).setParameter("grant", grantId).executeUpdate();
+        revocations.revokeGrant(grantId);
     }
 
     private SignedJWT accessToken(Issue request, BastionUser user, Instant now, Duration lifetime) {
         GrantContext context = request.context();
-        String jti = UUID.randomUUID().toString();
+        String jti = Revocations.jtiOf(request.grantId(), now);
         String subject = user != null ? user.id() : request.client().clientId();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(settings.issuer())
@@ -118,9 +124,11 @@ public class TokenIssuer {
         if (context.encounter() != null) {
             claims.claim("encounter", context.encounter());
         }
-        em.persist(new IssuedAccessToken(jti, request.grantId(), request.client().clientId(), subject, context.scope(),
-                now, now.plus(lifetime)));
-        return signer.sign(claims.build(), TokenSigner.ACCESS_TOKEN);
+        SignedJWT signed = signer.sign(claims.build(), TokenSigner.ACCESS_TOKEN);
+        // the record admins list, committed with the audit records of the moment (one commit for many tokens)
+        trail.commit(new IssuedAccessToken(jti, request.grantId(), request.client().clientId(), subject, context.scope(),
+                now, now.plus(lifetime)), "Record of access token " + jti);
+        return signed;
     }
 
     private SignedJWT idToken(Issue request, BastionUser user, Set<String> scopes, BearerAccessToken accessToken,

@@ -7,7 +7,7 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** The record of an access token issued, by its jti: what introspection and revocation look up. */
+/** The record of an access token issued, by its jti: what admins list of what a user or client holds. */
 @Entity
 @Table(name = "access_token")
 public class IssuedAccessToken {
@@ -32,9 +32,6 @@ public class IssuedAccessToken {
 
     @Column(name = "expires_at", nullable = false)
     private Instant expiresAt;
-
-    @Column(name = "revoked_at")
-    private Instant revokedAt;
 
     protected IssuedAccessToken() {
     }
@@ -76,19 +73,5 @@ public class IssuedAccessToken {
 
     public Instant expiresAt() {
         return expiresAt;
-    }
-
-    public boolean active(Instant now) {
-        return revokedAt == null && now.isBefore(expiresAt);
-    }
-
-    public boolean revoked() {
-        return revokedAt != null;
-    }
-
-    public void revoke(Instant now) {
-        if (revokedAt == null) {
-            revokedAt = now;
-        }
     }
 }

@@ -18,7 +18,12 @@ public final class Secrets {
     }
 
     public static String random() {
-        byte[] bytes = new byte[32];
+        return random(32);
+    }
+
+    /** A random value of so many bytes, base64url: 16 bytes (128 bits) for identifiers that must not repeat. */
+    public static String random(int length) {
+        byte[] bytes = new byte[length];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }

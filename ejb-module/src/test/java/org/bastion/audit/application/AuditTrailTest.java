@@ -16,11 +16,11 @@ class AuditTrailTest {
 
     /** A table that can be made to fail, and remembers what was written to it. */
     static final class Table extends AuditLog {
-        final List<AuditRecord> written = new ArrayList<>();
+        final List<Object> written = new ArrayList<>();
         boolean down;
 
         @Override
-        public void recordAll(List<AuditRecord> records) {
+        public void recordAll(List<?> records) {
             if (down) {
                 throw new IllegalStateException("database is down");
             }
@@ -47,7 +47,7 @@ class AuditTrailTest {
         assertTrue(trail.writeQuietly());
         assertTrue(trail.unavailable().isEmpty());
         assertTrue(first.isDone() && !first.isCompletedExceptionally() && second.isDone(), "both waiting requests are released once written");
-        assertEquals(List.of("/Patient/1", "/Patient/2"), table.written.stream().map(AuditRecord::path).toList(), "nothing lost, nothing twice");
+        assertEquals(List.of("/Patient/1", "/Patient/2"), table.written.stream().map(r -> ((AuditRecord) r).path()).toList(), "nothing lost, nothing twice");
     }
 
     @Test
