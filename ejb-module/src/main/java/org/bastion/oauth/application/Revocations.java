@@ -46,32 +46,38 @@ public class Revocations {
         return grantId == null ? own : grantId + "." + own;
     }
 
-    static String grantOf(String jti) {
-        String[] parts = jti.split("\\.");
-        return parts.length == 3 ? parts[0] : null;
+    /** What a jti says: its grant (or null) and its issue time (or the token's iat rounded down, for a jti made before it carried one). */
+    record Jti(String grant, Instant issuedAt) {
+        static Jti parse(String jti, Instant iat) {
+            String[] parts = jti.split("\\.");
+            Instant issued = iat == null ? Instant.EPOCH : Instant.ofEpochSecond(iat.getEpochSecond());
+            if (parts.length >= 2) {
+                try {
+                    issued = Instant.ofEpochMilli(Long.parseLong(parts[parts.length - 2], 36));
+                } catch (NumberFormatException | java.time.DateTimeException e) {
+                    // not a jti of this shape: iat it is
+                }
+            }
+            return new Jti(parts.length == 3 ? parts[0] : null, issued);
+        }
     }
 
-    /** The issue time a jti of Bastion carries, or else the token's iat rounded down (a jti made before it carried one). */
+    static String grantOf(String jti) {
+        return Jti.parse(jti, null).grant();
+    }
+
     static Instant issuedAt(String jti, Instant iat) {
-        String[] parts = jti.split("\\.");
-        if (parts.length >= 2) {
-            try {
-                return Instant.ofEpochMilli(Long.parseLong(parts[parts.length - 2], 36));
-            } catch (NumberFormatException | java.time.DateTimeException e) {
-                // not a jti of this shape: fall back on iat
-            }
-        }
-        return iat == null ? Instant.EPOCH : Instant.ofEpochSecond(iat.getEpochSecond());
+        return Jti.parse(jti, iat).issuedAt();
     }
 
     /** Whether a revocation made at or after the token was issued names it, its grant, its user, or its user and client. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean revoked(String jti, String subject, String clientId, Instant issuedAt) {
+        Jti parsed = Jti.parse(jti, issuedAt);
         List<String> ids = new ArrayList<>(4);
         ids.add(tokenKey(jti));
-        String grant = grantOf(jti);
-        if (grant != null) {
-            ids.add(grantKey(grant));
+        if (parsed.grant() != null) {
+            ids.add(grantKey(parsed.grant()));
         }
         if (subject != null) {
             ids.add(userKey(subject));
@@ -82,7 +88,7 @@ public class Revocations {
         if (ids.stream().anyMatch(id -> id.length() > MAX_KEY)) {
             return true;
         }
-        Instant cutoff = issuedAt(jti, issuedAt);
+        Instant cutoff = parsed.issuedAt();
         return !em.createQuery("select r.id from TokenRevocation r where r.id in :ids and r.revokedAt >= :issued", String.class)
                 .setParameter("ids", ids).setParameter("issued", cutoff).setMaxResults(1).getResultList().isEmpty();
     }
