@@ -248,6 +248,9 @@ measure introspect "introspection of the client's own tokens (500)" "$jvm" "$bas
   BENCH_PATH=/oauth2/introspect BENCH_PARAMS="$run/tokens.tsv" BENCH_BODY='token={token}' BENCH_EXPECT='"active":true'
 cpu_share=$(calc %.2f "($(cpu_ticks "$jvm") - $cpu_start) / $ticks / ($(now) - $wall_start)")
 rss_after=$(rss_mb "$jvm")
+# the collector's share of the run (jstat: young and full collections and their seconds since the start)
+gc=$(jstat -gc "$jvm" 2>/dev/null | awk 'NR == 2 { for (i = 1; i <= NF; i++) v[h[i]] = $i; printf "%d young, %d full collections, %.1f s in all", v["YGC"], v["FGC"], v["GCT"] } NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i }')
+db_size=$(du -sm "$run/server/data" 2>/dev/null | cut -f1)
 stop_tree "$server"
 server=
 
@@ -305,6 +308,8 @@ ratio() { calc %.2f "($2 > 0) ? $1 / $2 : 0"; }
   [ -n "${BASTION_FHIR_MAX_BODY_BYTES:-}" ] && echo "      (BASTION_FHIR_MAX_BODY_BYTES=$BASTION_FHIR_MAX_BODY_BYTES for the largest bundle, $largest bytes)"
   echo "start to /health/ready: $ready s; server RSS idle $rss_idle MB, after the runs $rss_after MB; Keycloak RSS after its runs $kc_rss MB"
   echo "server CPU from the first run to the last: $cpu_share cores of $cores (wrk runs on the same machine)"
+  echo "server garbage collection since its start: ${gc:-jstat unavailable}"
+  [ "$db" = h2 ] && echo "H2 data folder after the runs: ${db_size:-?} MB (compacted while the server runs; docs/operations.md)"
   echo "signing ceiling (RSA-2048 SHA256withRSA, $cores threads): $ceiling signatures/s"
   echo
   echo "goals:"

@@ -92,6 +92,13 @@ abstract class HousekeepingContract extends OAuthClientSupport {
             assertTrue(number(before, "tables", table) >= 0, table + " is not counted: " + before);
         }
         assertTrue(Instant.parse((String) before.get("next_run")).isAfter(Instant.now().minusSeconds(5)), "the next run is to come: " + before);
+        // the embedded default's file (compacted while the server runs): its size, and live shares that are percentages
+        JSONObject h2 = (JSONObject) before.get("h2_file");
+        assertTrue(h2 != null && ((Number) h2.get("bytes")).longValue() > 0, "the H2 file is reported: " + before);
+        for (String rate : List.of("chunks_fill_rate", "fill_rate")) {
+            long percent = ((Number) h2.get(rate)).longValue();
+            assertTrue(percent > 0 && percent <= 100, rate + ": " + h2);
+        }
         String clientId = (String) register(browser, publicApp()).get("client_id");
         int started = 20;
         for (int i = 0; i < started; i++) {

@@ -14,6 +14,8 @@ import jakarta.ejb.TransactionAttributeType;
 import org.bastion.admin.domain.HousekeepingRun;
 import org.bastion.admin.domain.HousekeepingRun.Outcome;
 import org.bastion.identity.application.SignInThrottle;
+import org.bastion.platform.EmbeddedStore;
+import org.bastion.platform.StoreCompaction;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -70,15 +72,18 @@ public class Housekeeping {
     @EJB
     SignInThrottle throttle;
 
+    @EJB
+    StoreCompaction compaction;
+
     @Resource
     TimerService timers;
 
     private final Clock clock = Clock.systemUTC();
     private final String node = nodeName();
 
-    /** Table sizes, the last run (on any node), this node's next scheduled run, and the run holding the lease now. */
+    /** Table sizes, the last run (on any node), this node's next scheduled run, the run holding the lease now, and the H2 file's figures. */
     public record Report(Map<String, Long> sizes, Optional<HousekeepingRun> lastRun, Optional<Instant> nextRun,
-                         Optional<HousekeepingLease.Holder> running) {
+                         Optional<HousekeepingLease.Holder> running, Optional<EmbeddedStore.Usage> embeddedStore) {
     }
 
     /** Not persistent: each node has its own timer, made again at every start, and the lease picks one. */
@@ -102,7 +107,7 @@ public class Housekeeping {
     public Report report() {
         Instant now = clock.instant();
         Optional<Instant> next = timers.getTimers().stream().map(Timer::getNextTimeout).map(Date::toInstant).min(Instant::compareTo);
-        return new Report(sweeper.sizes(COUNTED), runs.last(), next, lease.current(now));
+        return new Report(sweeper.sizes(COUNTED), runs.last(), next, lease.current(now), compaction.usage());
     }
 
     private HousekeepingRun run(String startedBy) {

@@ -69,8 +69,21 @@ public class FhirRepository {
      * One page of a search: the matches, the total when counted, the parameters left out, and for
      * keyset pages the first and last keys with whether there is more after and before.
      */
-    public record Page(List<Resource> resources, long total, List<String> ignored, boolean keyset, Long firstKey, Long lastKey,
+    public record Page(List<Found> found, long total, List<String> ignored, boolean keyset, Long firstKey, Long lastKey,
                        boolean more, boolean earlier) {
+
+        /** The matches parsed (each time it is called: a JSON answer needs only {@link #found}). */
+        public List<Resource> resources() {
+            return found.stream().map(Found::resource).toList();
+        }
+    }
+
+    /** A match as stored: its key, its id and its JSON (with id and meta), which is what HAPI's parser writes for it. */
+    public record Found(long pk, String id, String json) {
+
+        public Resource resource() {
+            return keyed(Fhir.parse(json), pk);
+        }
     }
 
     /** Where a page starts: an offset (with _sort), or after / before a key (keyset paging). */
@@ -362,8 +375,7 @@ public class FhirRepository {
 
     private Page run(SearchQuery query, Paging paging, boolean total) {
         em.flush();
-        List<Resource> resources = new ArrayList<>();
-        List<Long> keys = new ArrayList<>();
+        List<Found> found = new ArrayList<>();
         long[] matches = {-1};
         boolean keyset = query.keyset() && paging.offset() == 0;
         boolean backwards = keyset && paging.before() != null;
@@ -372,7 +384,7 @@ public class FhirRepository {
             if (paging.count() > 0) {
                 String sql = keyset ? query.keysetSql(backwards, cursor != null) : query.pageSql();
                 try (PreparedStatement page = connection.prepareStatement(sql)) {
-                    int i = bind(page, keyset ? query.args() : query.pageArgs());
+                    int i = bind(page, keyset ? query.keysetArgs() : query.pageArgs());
                     if (keyset) {
                         if (cursor != null) {
                             page.setLong(i++, cursor);
@@ -384,8 +396,7 @@ public class FhirRepository {
                     }
                     try (ResultSet rows = page.executeQuery()) {
                         while (rows.next()) {
-                            keys.add(rows.getLong(1));
-                            resources.add(keyed(Fhir.parse(rows.getString(2)), rows.getLong(1)));
+                            found.add(new Found(rows.getLong(1), rows.getString(3), rows.getString(2)));
                         }
                     }
                 }
@@ -400,19 +411,17 @@ public class FhirRepository {
                 }
             }
         });
-        boolean extra = resources.size() > paging.count();
+        boolean extra = found.size() > paging.count();
         if (extra) {
-            resources.remove(resources.size() - 1);
-            keys.remove(keys.size() - 1);
+            found.remove(found.size() - 1);
         }
         if (backwards) {
-            java.util.Collections.reverse(resources);
-            java.util.Collections.reverse(keys);
+            java.util.Collections.reverse(found);
         }
         boolean more = backwards || extra;
         boolean earlier = backwards ? extra : keyset ? cursor != null : paging.offset() > 0;
-        return new Page(resources, matches[0], query.ignored(), keyset, keys.isEmpty() ? null : keys.get(0),
-                keys.isEmpty() ? null : keys.get(keys.size() - 1), more, earlier);
+        return new Page(found, matches[0], query.ignored(), keyset, found.isEmpty() ? null : found.get(0).pk(),
+                found.isEmpty() ? null : found.get(found.size() - 1).pk(), more, earlier);
     }
 
     static final int MAX_INCLUDES = 1000;

@@ -507,12 +507,30 @@ public final class SearchQuery {
         return ignored;
     }
 
-    /**
-     * The search's conditions after "where r.resource_type = ? and r.deleted = false": the best
-     * index lookup first, as the keys it matches (see {@link Part}), then the others; with their
-     * arguments.
-     */
-    private String where(List<Object> out) {
+    /** How the search is run: the lead (its keys), and the conditions checked on the lead's rows. */
+    private record Plan(Part lead, List<Part> rest) {
+
+        /**
+         * Whether the lead's keys and the other conditions are answered by the index tables alone,
+         * without the resource table: a lead from index rows of the searched type only (ranks 1 to
+         * 4: a resource's index rows exist while it is current and not deleted), and conditions
+         * that look at nothing of the resource but its key. A page is then found among the keys,
+         * and only its resources are read (see {@link #keysetSql}).
+         */
+        boolean byKeys() {
+            return lead != null && lead.rank() >= 1 && lead.rank() <= 4 && rest.stream().allMatch(part -> onKeyOnly(part.sql()));
+        }
+
+        private static boolean onKeyOnly(String sql) {
+            return !RESOURCE_COLUMN.matcher(sql.replace("r.pk", "")).find();
+        }
+    }
+
+    /** A column of the searched resource (aliased r) other than its key. */
+    private static final java.util.regex.Pattern RESOURCE_COLUMN = java.util.regex.Pattern.compile("\\br\\.");
+
+    /** The best index lookup to lead the search, as the keys it matches (see {@link Part}), and the other conditions. */
+    private Plan plan() {
         Part lead = parts.stream().filter(p -> p.keys() != null).min(java.util.Comparator.comparingInt(Part::rank)).orElse(null);
         Part covered = lead;
         Part coveredPatient = null;
@@ -526,16 +544,25 @@ public final class SearchQuery {
                 coveredPatient = parts.stream().filter(p -> patient.equals(p.patient())).findFirst().orElse(null);
             }
         }
+        Part coveredLead = covered;
+        Part coveredByPatient = coveredPatient;
+        return new Plan(lead, parts.stream().filter(part -> part != coveredLead && part != coveredByPatient).toList());
+    }
+
+    /**
+     * The search's conditions after "where r.resource_type = ? and r.deleted = false": the lead's
+     * keys first, then the others; with their arguments.
+     */
+    private String where(List<Object> out) {
+        Plan plan = plan();
         StringBuilder sql = new StringBuilder();
-        if (lead != null) {
-            sql.append(" and r.pk in (").append(lead.keys()).append(')');
-            out.addAll(lead.keyArgs());
+        if (plan.lead() != null) {
+            sql.append(" and r.pk in (").append(plan.lead().keys()).append(')');
+            out.addAll(plan.lead().keyArgs());
         }
-        for (Part part : parts) {
-            if (part != covered && part != coveredPatient) {
-                sql.append(" and ").append(part.sql());
-                out.addAll(part.args());
-            }
+        for (Part part : plan.rest()) {
+            sql.append(" and ").append(part.sql());
+            out.addAll(part.args());
         }
         return sql.toString();
     }
@@ -555,7 +582,7 @@ public final class SearchQuery {
 
     /** Newest first, then by key, so pages are stable while nothing changes. */
     public String pageSql() {
-        return "select r.pk, r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where()
+        return "select r.pk, r.body, r.resource_id from fhir_resource r where r.resource_type = ? and r.deleted = false" + where()
                 + " order by " + order + "r.last_updated desc, r.pk desc offset ? rows fetch next ? rows only";
     }
 
@@ -564,11 +591,39 @@ public final class SearchQuery {
         return order.length() == 0;
     }
 
-    /** A keyset page: after (or, backwards, before) the cursor key; one row more than asked tells whether there is more. */
+    /**
+     * A keyset page: after (or, backwards, before) the cursor key; one row more than asked tells
+     * whether there is more. When the index tables answer the search ({@link Plan#byKeys}), the
+     * page's keys are found among the lead's keys first and only those resources are read: a
+     * patient's thousands of dated rows cost index entries, not thousands of resource rows.
+     */
     public String keysetSql(boolean backwards, boolean fromCursor) {
-        return "select r.pk, r.body from fhir_resource r where r.resource_type = ? and r.deleted = false" + where()
-                + (fromCursor ? (backwards ? " and r.pk > ?" : " and r.pk < ?") : "")
-                + " order by r.pk " + (backwards ? "asc" : "desc") + " fetch first ? rows only";
+        String direction = backwards ? "asc" : "desc";
+        String cursor = fromCursor ? (backwards ? " and r.pk > ?" : " and r.pk < ?") : "";
+        Plan plan = plan();
+        if (plan.byKeys()) {
+            // the lead's keys are "select <alias>.resource_pk from <index table> <alias> where …": the other conditions
+            // are checked on that alias (a derived table would hide a LIKE prefix's range from H2)
+            String keys = plan.lead().keys();
+            String key = keys.substring("select ".length(), keys.indexOf(" from "));
+            StringBuilder page = new StringBuilder("select distinct ").append(keys.substring("select ".length()));
+            plan.rest().forEach(part -> page.append(" and ").append(part.sql().replace("r.pk", key)));
+            page.append(cursor.replace("r.pk", key)).append(" order by ").append(key).append(' ').append(direction).append(" fetch first ? rows only");
+            return "select r.pk, r.body, r.resource_id from fhir_resource r where r.pk in (" + page + ") order by r.pk " + direction;
+        }
+        return "select r.pk, r.body, r.resource_id from fhir_resource r where r.resource_type = ? and r.deleted = false" + where() + cursor
+                + " order by r.pk " + direction + " fetch first ? rows only";
+    }
+
+    /** The arguments of {@link #keysetSql}, before the cursor key and the row count. */
+    public List<Object> keysetArgs() {
+        Plan plan = plan();
+        if (!plan.byKeys()) {
+            return args();
+        }
+        List<Object> all = new ArrayList<>(plan.lead().keyArgs());
+        plan.rest().forEach(part -> all.addAll(part.args()));
+        return all;
     }
 
     public List<Object> args() {

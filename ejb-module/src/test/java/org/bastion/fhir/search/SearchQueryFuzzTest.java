@@ -64,7 +64,7 @@ class SearchQueryFuzzTest {
         assertEquals(args, placeholders(query.countSql()), query.countSql());
         // a page adds the offset and the page size; a keyset page the cursor and the page size
         assertEquals(query.pageArgs().size() + 2, placeholders(query.pageSql()), query.pageSql());
-        assertEquals(args + 2, placeholders(query.keysetSql(true, true)), query.keysetSql(true, true));
+        assertEquals(query.keysetArgs().size() + 2, placeholders(query.keysetSql(true, true)), query.keysetSql(true, true));
     }
 
     private static long placeholders(String sql) {

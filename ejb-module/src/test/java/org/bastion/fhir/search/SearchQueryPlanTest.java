@@ -159,7 +159,7 @@ class SearchQueryPlanTest {
             throws SQLException {
         try (Connection connection = database.getConnection()) {
             String product = connection.getMetaData().getDatabaseProductName();
-            List<Object> args = new ArrayList<>(search.args());
+            List<Object> args = new ArrayList<>(search.keysetArgs());
             String sql = search.keyset() ? search.keysetSql(false, false) : search.pageSql();
             if (!search.keyset()) {
                 args = new ArrayList<>(search.pageArgs());

@@ -35,7 +35,7 @@ public class HousekeepingResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Table sizes and housekeeping runs", description = "Row counts of the tables housekeeping trims and of audit_event"
             + " and fhir_resource, the last run (on any node) with the rows it deleted per table, this node's next scheduled run, and"
-            + " the run holding the lease now, if one does.")
+            + " the run holding the lease now, if one does; on H2, its file's size and the share of its chunks that is live (h2_file).")
     @APIResponse(responseCode = "200", description = "The tables and runs", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Housekeeping")))
     public String read() {
         Housekeeping.Report report = housekeeping.report();
@@ -46,6 +46,8 @@ public class HousekeepingResource {
         report.nextRun().ifPresent(next -> body.add("next_run", next.toString()));
         report.running().ifPresent(holder -> body.add("running", Json.createObjectBuilder().add("node", holder.node())
                 .add("run", holder.run()).add("lease_expires_at", holder.until().toString())));
+        report.embeddedStore().ifPresent(usage -> body.add("h2_file", Json.createObjectBuilder().add("bytes", usage.fileBytes())
+                .add("chunks_fill_rate", usage.chunksFillRate()).add("fill_rate", usage.fillRate())));
         return body.build().toString();
     }
 

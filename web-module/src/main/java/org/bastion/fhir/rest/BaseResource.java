@@ -68,7 +68,7 @@ public class BaseResource {
         String[] path = parts[0].split("/");
         String type = TypeResource.known(path[0]);
         if (path.length == 1) {
-            return bundles.search(type, parts.length > 1 ? Fhir.parseQuery(parts[1]) : java.util.Map.of(), headers);
+            return bundles.search(type, parts.length > 1 ? Fhir.parseQuery(parts[1]) : java.util.Map.of(), headers).toBundle();
         }
         if (path.length == 4 && "_history".equals(path[2])) {
             return repository.vread(type, path[1], path[3]);

@@ -38,12 +38,12 @@ public class Bundles {
     @Inject
     BastionSettings settings;
 
-    public Bundle search(String type, Map<String, List<String>> params, HttpHeaders headers) {
+    public Searchset search(String type, Map<String, List<String>> params, HttpHeaders headers) {
         return search(type, params, headers, null, null);
     }
 
     /** A search, in a compartment when compartmentType and compartmentId are given. */
-    public Bundle search(String type, Map<String, List<String>> params, HttpHeaders headers, String compartmentType, String compartmentId) {
+    public Searchset search(String type, Map<String, List<String>> params, HttpHeaders headers, String compartmentType, String compartmentId) {
         FhirLimits limits = settings.fhirLimits();
         int count = number(params, "_count", DEFAULT_COUNT, 0, limits.count());
         int offset = offset(params, limits);
@@ -79,23 +79,26 @@ public class Bundles {
             bundle.addLink().setRelation("previous").setUrl(base + (page.keyset()
                     ? query(params, "_prev", page.firstKey(), count) : query(params, Math.max(0, offset - count), count)));
         }
-        for (Resource resource : page.resources()) {
-            bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
-                    .setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
-        }
+        List<Searchset.Match> matches = page.found().stream()
+                .map(found -> new Searchset.Match(settings.fhirBase() + "/" + type + "/" + found.id(), found)).toList();
+        List<Bundle.BundleEntryComponent> after = new java.util.ArrayList<>();
         if (!summaryCount && (!includes.isEmpty() || !revIncludes.isEmpty())) {
             for (Resource resource : repository.includes(page.resources(), includes, revIncludes)) {
-                bundle.addEntry().setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
-                        .setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
+                Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent()
+                        .setFullUrl(settings.fhirBase() + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart()).setResource(resource);
+                entry.getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
+                after.add(entry);
             }
         }
         if (!page.ignored().isEmpty()) {
             OperationOutcome outcome = new OperationOutcome();
             outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING).setCode(IssueType.NOTSUPPORTED)
                     .setDiagnostics("Ignored unknown search parameter(s) for " + type + ": " + String.join(", ", page.ignored()));
-            bundle.addEntry().setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+            Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(outcome);
+            entry.getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+            after.add(entry);
         }
-        return bundle;
+        return new Searchset(bundle, matches, after);
     }
 
     /** Patient/[id]/$everything as a searchset, paged with _count and _offset. */

@@ -96,7 +96,7 @@ public class InstanceResource {
     @GET
     @Path("{compartmentMember}")
     @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
-    public Bundle compartment(@PathParam("type") String type, @PathParam("id") String id, @PathParam("compartmentMember") String member) {
+    public Searchset compartment(@PathParam("type") String type, @PathParam("id") String id, @PathParam("compartmentMember") String member) {
         return bundles.search(TypeResource.known(member), uriInfo.getQueryParameters(), headers, TypeResource.known(type), id);
     }
 

@@ -44,7 +44,7 @@ public class TypeResource {
 
     @GET
     @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
-    public Bundle search(@PathParam("type") String type) {
+    public Searchset search(@PathParam("type") String type) {
         return bundles.search(known(type), uriInfo.getQueryParameters(), headers);
     }
 

@@ -34,7 +34,7 @@ public class TypeSearchResource {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
-    public Bundle searchByPost(@PathParam("type") String type, MultivaluedMap<String, String> form) {
+    public Searchset searchByPost(@PathParam("type") String type, MultivaluedMap<String, String> form) {
         Map<String, List<String>> params = new LinkedHashMap<>(uriInfo.getQueryParameters());
         params.putAll(form);
         return bundles.search(TypeResource.known(type), params, headers);
