@@ -185,10 +185,36 @@ public class BastionSettings {
      * BASTION_DATA_DIR, else WildFly's data directory (bastion.cli's default for H2), else ~/.bastion.
      */
     public Path generatedKeyEncryptionKeyFile() {
-        Path directory = nonBlank("bastion.data.dir").map(Path::of)
+        return dataDirectory().resolve("key-encryption-key");
+    }
+
+    /** BASTION_DATA_DIR, else WildFly's data directory (bastion.cli's default for H2), else ~/.bastion. */
+    public Path dataDirectory() {
+        return nonBlank("bastion.data.dir").map(Path::of)
                 .or(() -> Optional.ofNullable(System.getProperty("jboss.server.data.dir")).map(d -> Path.of(d, "bastion")))
                 .orElseGet(() -> Path.of(System.getProperty("user.home"), ".bastion"));
-        return directory.resolve("key-encryption-key");
+    }
+
+    /**
+     * BASTION_BULK_DIR: where bulk export files are written and import files uploaded, default
+     * "bulk" in the data folder. Several nodes on one database need one shared folder here, since
+     * any node may serve a file and take over a job.
+     */
+    public Path bulkDirectory() {
+        return nonBlank("bastion.bulk.dir").map(Path::of).orElseGet(() -> dataDirectory().resolve("bulk"));
+    }
+
+    /** BASTION_BULK_RETENTION_SECONDS: how long a finished bulk job's files are kept (default 24 hours). */
+    public Duration bulkRetention() {
+        return Duration.ofSeconds(seconds("bastion.bulk.retention.seconds", 24L * 3600));
+    }
+
+    /**
+     * BASTION_BULK_LEASE_SECONDS: a running bulk job whose node has given no sign of life for this
+     * long is taken over by another node, or by this one after a restart (default 60 seconds).
+     */
+    public Duration bulkLease() {
+        return Duration.ofSeconds(seconds("bastion.bulk.lease.seconds", 60L));
     }
 
     /**

@@ -17,8 +17,6 @@ import org.bastion.identity.application.SignInThrottle;
 import org.bastion.platform.EmbeddedStore;
 import org.bastion.platform.StoreCompaction;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +77,7 @@ public class Housekeeping {
     TimerService timers;
 
     private final Clock clock = Clock.systemUTC();
-    private final String node = nodeName();
+    private final String node = org.bastion.platform.NodeName.get();
 
     /** Table sizes, the last run (on any node), this node's next scheduled run, the run holding the lease now, and the H2 file's figures. */
     public record Report(Map<String, Long> sizes, Optional<HousekeepingRun> lastRun, Optional<Instant> nextRun,
@@ -160,21 +158,6 @@ public class Housekeeping {
             lease.release(holder, clock.instant());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Housekeeping lease not released; it expires within " + LEASE, e);
-        }
-    }
-
-    /** The server's node name (WildFly, Payara), else the host's. */
-    private static String nodeName() {
-        for (String property : List.of("jboss.node.name", "com.sun.aas.instanceName")) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isBlank()) {
-                return value.length() > 200 ? value.substring(0, 200) : value;
-            }
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
         }
     }
 }

@@ -62,9 +62,18 @@ public class CapabilityStatementFactory {
         uris.addExtension("introspect", new org.hl7.fhir.r4.model.UriType(settings.issuer() + "/introspect"));
         uris.addExtension("revoke", new org.hl7.fhir.r4.model.UriType(settings.issuer() + "/revoke"));
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
+        // FHIR Bulk Data Access 2.0: the system, patient and group level exports (docs/bulk-data.md)
+        cs.addInstantiates(BULK + "CapabilityStatement/bulk-data");
+        rest.addOperation().setName("export").setDefinition(BULK + "OperationDefinition/export");
         for (String type : new java.util.TreeSet<>(Fhir.r4().getResourceTypes())) {
             if (!type.equals(FhirRepository.AUDIT_EVENT)) {
-                rest.addResource(resource(type));
+                CapabilityStatement.CapabilityStatementRestResourceComponent resource = resource(type);
+                if (type.equals("Patient")) {
+                    resource.addOperation().setName("export").setDefinition(BULK + "OperationDefinition/patient-export");
+                } else if (type.equals("Group")) {
+                    resource.addOperation().setName("export").setDefinition(BULK + "OperationDefinition/group-export");
+                }
+                rest.addResource(resource);
             }
         }
         return cs;
@@ -94,6 +103,8 @@ public class CapabilityStatementFactory {
         }
         return resource;
     }
+
+    private static final String BULK = "http://hl7.org/fhir/uv/bulkdata/";
 
     private static final java.util.List<CapabilityStatement.TypeRestfulInteraction> INTERACTIONS = java.util.List.of(
             CapabilityStatement.TypeRestfulInteraction.READ, CapabilityStatement.TypeRestfulInteraction.VREAD,

@@ -303,6 +303,68 @@ public class FhirRepository {
         return run(new SearchQuery(type, params, this::searchable, settings.fhirLimits()).restrict(allowed(Permission.SEARCH, type)), paging, total);
     }
 
+    /** A deleted resource, for a bulk export's deleted file. */
+    public record Deleted(long pk, String type, String id) {
+    }
+
+    private static final java.time.format.DateTimeFormatter MILLIS = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * One page of a bulk export, down the keys from a cursor (exclusive; null from the top): the
+     * type's resources the policy lets be read (scope queries included), last changed after since
+     * (when given) and at or before until, matching any of the filters (when some are given), and
+     * in the Patient compartments of the patients when patients is not null (empty: of any patient).
+     */
+    public List<Found> exportPage(String type, Instant since, Instant until, List<String> filters, List<String> patients, Long cursor, int count) {
+        Restriction allowed = allowed(Permission.READ, type);
+        List<String> lastUpdated = new ArrayList<>(List.of("le" + MILLIS.format(until)));
+        if (since != null) {
+            lastUpdated.add("gt" + MILLIS.format(since));
+        }
+        SearchQuery query = new SearchQuery(type, Map.of("_lastUpdated", lastUpdated), this::searchable, settings.fhirLimits()).restrict(allowed);
+        if (!filters.isEmpty()) {
+            query.restrict(new Restriction(filters.stream().map(filter -> new AccessPolicy.Alternative(null, filter)).toList()));
+        }
+        if (patients != null) {
+            query.inPatientCompartments(patients.isEmpty() ? null : patients);
+        }
+        return run(query, new Paging(0, cursor, null, count), false).found();
+    }
+
+    /**
+     * One page of the resources of some types deleted after since and at or before until, down the
+     * keys from a cursor: of the types whose every resource the policy lets be read (what a deleted
+     * resource held, and so whether a scope's query matched it, is gone).
+     */
+    public List<Deleted> deletedPage(List<String> types, Instant since, Instant until, Long cursor, int count) {
+        List<String> readable = types.stream().filter(t -> !t.equals(AUDIT_EVENT) && access.policy().restriction(Permission.READ, t).unrestricted()).toList();
+        List<Deleted> page = new ArrayList<>();
+        if (readable.isEmpty()) {
+            return page;
+        }
+        String sql = "select r.pk, r.resource_type, r.resource_id from fhir_resource r where r.deleted = true and r.resource_type in ("
+                + String.join(", ", readable.stream().map(t -> "?").toList()) + ") and r.last_updated > ? and r.last_updated <= ?"
+                + (cursor == null ? "" : " and r.pk < ?") + " order by r.pk desc fetch first ? rows only";
+        withConnection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int i = bind(statement, new ArrayList<>(readable));
+                statement.setObject(i++, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+                statement.setObject(i++, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+                if (cursor != null) {
+                    statement.setLong(i++, cursor);
+                }
+                statement.setInt(i, count);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        page.add(new Deleted(rows.getLong(1), rows.getString(2), rows.getString(3)));
+                    }
+                }
+            }
+        });
+        return page;
+    }
+
     /** Compartment search: [base]/Patient/123/Observation?... (R4 http.html#vsearch). */
     public Page searchCompartment(String compartmentType, String compartmentId, String type, Map<String, List<String>> params,
                                   Paging paging, boolean total) {

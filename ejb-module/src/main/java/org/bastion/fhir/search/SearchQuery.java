@@ -401,6 +401,39 @@ public final class SearchQuery {
         return this;
     }
 
+    /**
+     * Narrows the search to the Patient compartments of some patients, or of any patient (ids
+     * null): the bulk export's patient and group levels. A Patient is its own compartment's owner.
+     */
+    public SearchQuery inPatientCompartments(java.util.Collection<String> ids) {
+        if (type.equals("Patient")) {
+            if (ids != null) {
+                parts.add(Part.of("r.resource_id in (" + marks(ids.size()) + ")", new ArrayList<>(ids)));
+            }
+            return this;
+        }
+        List<String> params = compartmentParams(type, "Patient");
+        if (params.isEmpty()) {
+            throw new FhirException(400, IssueType.NOTSUPPORTED, type + " is not in the Patient compartment");
+        }
+        String x = alias("x");
+        List<Object> args = new ArrayList<>();
+        StringBuilder condition = new StringBuilder();
+        if (ids != null) {
+            condition.append(x).append(".target_id in (").append(marks(ids.size())).append(") and ");
+            args.addAll(ids);
+        }
+        condition.append(x).append(".target_type = 'Patient' and ").append(x).append(".resource_type = ? and ")
+                .append(x).append(".param in (").append(marks(params.size())).append(')');
+        args.add(type);
+        args.addAll(params);
+        String exists = "exists (select 1 from fhir_idx_reference " + x + " where " + x + ".resource_pk = r.pk and " + condition + ")";
+        // with ids the reference's target leads the index (target_id, target_type, resource_type, param, resource_pk)
+        parts.add(ids == null ? Part.of(exists, args) : new Part(exists, args, "select " + x + ".resource_pk from fhir_idx_reference " + x
+                + " where " + condition, args, 2));
+        return this;
+    }
+
     /** The resources whose compartment-defining references point at the compartment's owner, or null when the type has none. */
     private Part compartment(String r, String resourceType, String compartmentType, String compartmentId) {
         List<String> params = compartmentParams(resourceType, compartmentType);

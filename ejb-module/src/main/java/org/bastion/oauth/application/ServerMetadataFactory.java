@@ -105,6 +105,12 @@ public class ServerMetadataFactory {
         json.put("token_endpoint_auth_signing_alg_values_supported", metadata.getTokenEndpointJWSAlgs().stream().map(JWSAlgorithm::getName).toList());
         json.put("code_challenge_methods_supported", List.of("S256"));
         json.put("capabilities", CAPABILITIES);
+        // FHIR Bulk Data Access 2.0 for backend services (client_credentials, private_key_jwt, system/ scopes); not a
+        // SMART field: the CapabilityStatement names the operations too
+        JSONObject bulk = new JSONObject();
+        bulk.put("export", List.of(settings.fhirBase() + "/$export", settings.fhirBase() + "/Patient/$export",
+                settings.fhirBase() + "/Group/[id]/$export"));
+        json.put("bulk_data", bulk);
         return json.toJSONString();
     }
 

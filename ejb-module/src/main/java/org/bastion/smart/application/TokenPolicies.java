@@ -117,7 +117,10 @@ public class TokenPolicies {
 
     /** The client a Bastion token was issued to, as long as it is registered and enabled. */
     public OAuthClient liveClient(VerifiedAccessToken token) throws InvalidTokenException {
-        String clientId = token.claims().getClaim("client_id") instanceof String s ? s : null;
+        return liveClient(token.claims().getClaim("client_id") instanceof String s ? s : null);
+    }
+
+    private OAuthClient liveClient(String clientId) throws InvalidTokenException {
         OAuthClient client = clientId == null ? null : client(clientId);
         if (client == null) {
             throw new InvalidTokenException("Token was issued to client '" + clientId + "', which is no longer registered");
@@ -149,6 +152,16 @@ public class TokenPolicies {
             throw new InvalidTokenException("Token was issued for user '" + standing.user().username() + "', whom an admin has disabled");
         }
         return standing;
+    }
+
+    /**
+     * The policy of a client acting for itself with scopes it was granted earlier (a bulk job runs
+     * with its kick-off token's scopes, page after page): nothing once the client is disabled or
+     * gone, only the scopes it still has, and no patient or user, so only its system/ scopes count.
+     */
+    public AccessPolicy clientPolicy(String clientId, java.util.Collection<String> scopes) throws InvalidTokenException {
+        OAuthClient client = liveClient(clientId);
+        return AccessPolicy.of(scopes.stream().flatMap(scope -> stillAllowed(scope, client).stream()).toList(), null, Reach.NOTHING);
     }
 
     public AccessPolicy policy(VerifiedAccessToken token, boolean ownToken) throws InvalidTokenException {
