@@ -30,6 +30,10 @@ public class FhirResourceWriter implements MessageBodyWriter<IBaseResource> {
 
     /** _summary and _elements (R4 search.html#summary, #elements): on a Bundle they shape its entries. */
     private void shape(IParser parser, IBaseResource resource) {
+        if (resource instanceof org.hl7.fhir.r4.model.OperationOutcome) {
+            // an error's diagnostics are never cut by the _summary or _elements of the request it refuses
+            return;
+        }
         String summary = uriInfo.getQueryParameters().getFirst("_summary");
         String elements = uriInfo.getQueryParameters().getFirst("_elements");
         boolean bundle = resource instanceof org.hl7.fhir.r4.model.Bundle;

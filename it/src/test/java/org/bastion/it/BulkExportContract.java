@@ -1,0 +1,367 @@
+package org.bastion.it;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import net.minidev.json.JSONArray;
+import net.minidev.json.JSONObject;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
+
+import static org.bastion.it.Browser.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * FHIR Bulk Data export through HTTP, as a backend service does it: a private_key_jwt client with
+ * system/*.rs kicks off, polls the status URL, reads the manifest and downloads the NDJSON files.
+ * Line counts equal the searches' totals; _since, _type, _typeFilter, the patient and group levels
+ * and a granular scope narrow the export; tokens without system/ read scopes, user tokens, other
+ * clients and bad parameters are refused with a reason; DELETE cancels.
+ */
+abstract class BulkExportContract extends OAuthClientSupport {
+
+    static final FhirContext FHIR = FhirContext.forR4Cached();
+    /** Synthea records loaded once per server (the demo data set's). */
+    private static final Map<String, List<String>> LOADED = new ConcurrentHashMap<>();
+
+    final Browser browser = new Browser();
+    private String backendToken;
+
+    /**
+     * Two Synthea patients' records (of the demo data set): their Patient ids. A server loading the
+     * demo data (BASTION_DEMO=true) has them once its load is over; another gets them loaded here.
+     */
+    List<String> synthea() {
+        return LOADED.computeIfAbsent(baseUrl(), base -> {
+            String system = Tokens.sign(Tokens.claims(base).build(), TestSigningKey.get());
+            quiet();
+            List<String> ids = new java.util.ArrayList<>();
+            for (String[] name : new String[][]{{"Johnson", "Dan", "Dan_Johnson.json.gz"}, {"Doyle", "Adria", "Adria_Doyle.json.gz"}}) {
+                Bundle found = FHIR.newJsonParser().parseResource(Bundle.class,
+                        fhir(system, "GET", "/Patient?family=" + name[0] + "&given=" + name[1], null).body());
+                if (found.getEntry().isEmpty()) {
+                    // the organizations and practitioners first: the patients' records refer to them conditionally
+                    for (String shared : List.of("hospitalInformation.json.gz", "practitionerInformation.json.gz", name[2])) {
+                        HttpResponse<String> response = fhir(system, "POST", "", gunzip(Path.of("..", "ejb-module", "src", "main", "resources", "demo", shared)));
+                        assertEquals(200, response.statusCode(), response.body());
+                    }
+                    found = FHIR.newJsonParser().parseResource(Bundle.class,
+                            fhir(system, "GET", "/Patient?family=" + name[0] + "&given=" + name[1], null).body());
+                }
+                ids.add(found.getEntry().get(0).getResource().getIdElement().getIdPart());
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * Waits until nothing is being written: the demo data's load at start ends with its clients
+     * (patient-browser); without it, until the observations' count holds still for six seconds.
+     */
+    private void quiet() {
+        long last = -1;
+        int still = 0;
+        for (int i = 0; i < 60 && still < 2; i++) {
+            if (browser.json("GET", baseUrl() + "/admin/api/clients/patient-browser", null, "Authorization", "Bearer " + adminToken()).statusCode() == 200) {
+                return;
+            }
+            long now = total("Observation");
+            still = now == last ? still + 1 : 0;
+            last = now;
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String gunzip(Path path) {
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(path))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @BeforeEach
+    void backendService() throws Exception {
+        synthea();
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
+        Registered client = keyClient(browser, key, "client_credentials");
+        HttpResponse<String> token = browser.postForm(issuer() + "/token", clientAssertion(assertion(key, client.id(), client.id(),
+                issuer() + "/token", UUID.randomUUID().toString()), "grant_type", "client_credentials", "scope", "system/*.rs"));
+        assertEquals(200, token.statusCode(), token.body());
+        backendToken = (String) json(token).get("access_token");
+    }
+
+    HttpResponse<String> fhir(String token, String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : fhirBase() + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/fhir+json");
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return browser.send(request.build());
+    }
+
+    HttpResponse<String> kickOff(String token, String path) {
+        return fhir(token, "GET", path, null, "Prefer", "respond-async", "Accept", "application/fhir+json");
+    }
+
+    /** Kicks off, then polls until the manifest: the manifest, with its status URL under "status". */
+    JSONObject export(String token, String path) throws InterruptedException {
+        HttpResponse<String> accepted = kickOff(token, path);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String status = accepted.headers().firstValue("Content-Location").orElseThrow();
+        assertTrue(status.startsWith(fhirBase() + "/"), status);
+        return await(token, status);
+    }
+
+    JSONObject await(String token, String status) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            HttpResponse<String> polled = fhir(token, "GET", status, null);
+            if (polled.statusCode() == 200) {
+                JSONObject manifest = json(polled);
+                manifest.put("status", status);
+                assertTrue(polled.headers().firstValue("Expires").isPresent(), "a manifest says when its files go");
+                return manifest;
+            }
+            assertEquals(202, polled.statusCode(), polled.body());
+            assertTrue(polled.headers().firstValue("X-Progress").isPresent(), "X-Progress while running");
+            assertTrue(polled.headers().firstValue("Retry-After").isPresent(), "Retry-After while running");
+            Thread.sleep(200);
+        }
+        throw new AssertionError("export " + status + " did not complete in 2 minutes");
+    }
+
+    /** The manifest's output counts by type, each checked against its file: lines, their type, no id twice. */
+    Map<String, Long> outputs(String token, JSONObject manifest) {
+        assertEquals(Boolean.TRUE, manifest.get("requiresAccessToken"));
+        assertNotNull(manifest.get("transactionTime"));
+        Map<String, Long> counts = new HashMap<>();
+        for (Object o : (JSONArray) manifest.get("output")) {
+            JSONObject file = (JSONObject) o;
+            String type = (String) file.get("type");
+            HttpResponse<String> download = fhir(token, "GET", (String) file.get("url"), null);
+            assertEquals(200, download.statusCode(), download.body());
+            assertEquals("application/fhir+ndjson", download.headers().firstValue("Content-Type").orElse(""));
+            String[] lines = download.body().split("\n");
+            Set<String> ids = new HashSet<>();
+            for (String line : lines) {
+                Resource resource = (Resource) FHIR.newJsonParser().parseResource(line);
+                assertEquals(type, resource.fhirType());
+                assertTrue(ids.add(resource.getIdElement().getIdPart()), "each resource once: " + resource.getIdElement());
+            }
+            assertEquals(((Number) file.get("count")).longValue(), lines.length, "the manifest's count is the file's lines");
+            counts.put(type, (long) lines.length);
+        }
+        return counts;
+    }
+
+    long total(String query) {
+        HttpResponse<String> response = fhir(Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get()), "GET",
+                "/" + query + (query.contains("?") ? "&" : "?") + "_summary=count", null);
+        assertEquals(200, response.statusCode(), response.body());
+        return ((Number) json(response).get("total")).longValue();
+    }
+
+    // --- the honest paths --------------------------------------------------------------------------
+
+    @Test
+    void aBackendServiceExportsEveryResourceOfTheTypesAndTheLinesMatchTheSearches() throws Exception {
+        JSONObject manifest = export(backendToken, "/$export?_type=Patient,Observation,Encounter,Condition,Organization&_outputFormat="
+                + enc("application/fhir+ndjson"));
+        assertEquals(fhirBase() + "/$export?_type=Patient,Observation,Encounter,Condition,Organization&_outputFormat="
+                + enc("application/fhir+ndjson"), manifest.get("request"));
+        Map<String, Long> counts = outputs(backendToken, manifest);
+        assertEquals(Set.of("Patient", "Observation", "Encounter", "Condition", "Organization"), counts.keySet());
+        for (Map.Entry<String, Long> count : counts.entrySet()) {
+            assertEquals(total(count.getKey()), count.getValue(), count.getKey() + ": the file holds what a search finds");
+        }
+        assertTrue(counts.get("Observation") > 100, "the Synthea records' observations are there: " + counts);
+        assertEquals(List.of(), manifest.get("error"));
+        assertNull(manifest.get("deleted"), "deleted is reported only with _since");
+    }
+
+    @Test
+    void patientAndGroupExportsHoldTheirPatientsCompartments() throws Exception {
+        String patient = synthea().get(0);
+        HttpResponse<String> group = fhir(Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get()), "POST", "/Group",
+                "{\"resourceType\":\"Group\",\"type\":\"person\",\"actual\":true,\"member\":[{\"entity\":{\"reference\":\"Patient/" + patient
+                        + "\"}},{\"entity\":{\"reference\":\"Patient/" + synthea().get(1) + "\"},\"inactive\":true}]}");
+        assertEquals(201, group.statusCode(), group.body());
+        String groupId = json(group).getAsString("id");
+        long observations = total("Observation?subject=Patient/" + patient);
+        long encounters = total("Encounter?subject=Patient/" + patient);
+        assertTrue(observations > 10, "the member has observations");
+
+        Map<String, Long> byGroup = outputs(backendToken, export(backendToken, "/Group/" + groupId + "/$export?_type=Patient,Observation,Encounter"));
+        assertEquals(Map.of("Patient", 1L, "Observation", observations, "Encounter", encounters), byGroup, "the active member's compartment only");
+
+        HttpResponse<String> accepted = fhir(backendToken, "POST", "/Patient/$export", "{\"resourceType\":\"Parameters\",\"parameter\":["
+                + "{\"name\":\"_type\",\"valueString\":\"Patient,Observation\"},{\"name\":\"patient\",\"valueReference\":{\"reference\":\"Patient/"
+                + patient + "\"}}]}", "Prefer", "respond-async");
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        Map<String, Long> byPatient = outputs(backendToken, await(backendToken, accepted.headers().firstValue("Content-Location").orElseThrow()));
+        assertEquals(Map.of("Patient", 1L, "Observation", observations), byPatient);
+
+        HttpResponse<String> outside = kickOff(backendToken, "/Patient/$export?_type=Patient,Organization");
+        assertEquals(400, outside.statusCode(), outside.body());
+        assertTrue(outside.body().contains("not in the Patient compartment"), outside.body());
+        HttpResponse<String> lenient = fhir(backendToken, "GET", "/Patient/$export?_type=Patient,Organization", null, "Prefer", "respond-async; handling=lenient");
+        assertEquals(202, lenient.statusCode(), lenient.body());
+        JSONObject manifest = await(backendToken, lenient.headers().firstValue("Content-Location").orElseThrow());
+        assertEquals(Map.of("Patient", total("Patient")), outputs(backendToken, manifest), "every patient; Organization left out");
+        assertEquals(1, ((JSONArray) manifest.get("error")).size(), manifest.toJSONString());
+    }
+
+    @Test
+    void sinceTypeFilterAndElementsNarrowTheExport() throws Exception {
+        String system = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
+        Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusMillis(1);
+        Thread.sleep(5);
+        HttpResponse<String> created = fhir(system, "POST", "/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Since\"}],\"birthDate\":\"1990-01-01\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> doomed = fhir(system, "POST", "/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Doomed\"}]}");
+        String doomedId = json(doomed).getAsString("id");
+        assertEquals(204, fhir(system, "DELETE", "/Patient/" + doomedId, null).statusCode());
+
+        JSONObject manifest = export(backendToken, "/$export?_type=Patient,Observation&_since=" + enc(before.toString()));
+        assertEquals(Map.of("Patient", 1L), outputs(backendToken, manifest), "only what changed since");
+        JSONArray deleted = (JSONArray) manifest.get("deleted");
+        assertEquals(1, deleted.size(), manifest.toJSONString());
+        String deletedLines = fhir(backendToken, "GET", (String) ((JSONObject) deleted.get(0)).get("url"), null).body();
+        assertTrue(deletedLines.contains("\"method\":\"DELETE\"") && deletedLines.contains("Patient/" + doomedId), deletedLines);
+
+        String code = "8302-2"; // body height, in every Synthea record
+        Map<String, Long> filtered = outputs(backendToken, export(backendToken, "/$export?_type=Observation&_typeFilter="
+                + enc("Observation?code=http://loinc.org|" + code) + "&_typeFilter=" + enc("Observation?code=http://loinc.org|29463-7")));
+        long height = total("Observation?code=http://loinc.org%7C" + code);
+        long weight = total("Observation?code=http://loinc.org%7C29463-7");
+        assertTrue(height > 0 && weight > 0);
+        assertEquals(Map.of("Observation", height + weight), filtered, "a resource matching any of the type's filters");
+
+        JSONObject elements = export(backendToken, "/$export?_type=Patient&_elements=birthDate");
+        String line = fhir(backendToken, "GET", (String) ((JSONObject) ((JSONArray) elements.get("output")).get(0)).get("url"), null).body().split("\n")[0];
+        assertTrue(line.contains("birthDate") && !line.contains("\"name\"") && line.contains("SUBSETTED"), line);
+    }
+
+    @Test
+    void aGranularScopeExportsOnlyWhatItsQueryMatches() throws Exception {
+        String laboratory = Tokens.sign(Tokens.claims(baseUrl()).claim("scope", "system/Observation.rs?category=laboratory").build(), TestSigningKey.get());
+        Map<String, Long> counts = outputs(laboratory, export(laboratory, "/$export"));
+        assertEquals(Map.of("Observation", total("Observation?category=laboratory")), counts, "no other type, no other category");
+        assertTrue(counts.get("Observation") < total("Observation"));
+    }
+
+    // --- the refusals ------------------------------------------------------------------------------
+
+    @Test
+    void withoutSystemReadScopesOrAsAUserThereIsNoExport() {
+        String patientScopes = Tokens.sign(Tokens.claims(baseUrl()).claim("scope", "patient/*.rs").claim("patient", synthea().get(0)).build(), TestSigningKey.get());
+        HttpResponse<String> refused = kickOff(patientScopes, "/$export");
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("system/ read scopes"), refused.body());
+
+        String writeOnly = Tokens.sign(Tokens.claims(baseUrl()).claim("scope", "system/*.cud").build(), TestSigningKey.get());
+        assertEquals(403, kickOff(writeOnly, "/$export").statusCode());
+
+        String patientsOnly = Tokens.sign(Tokens.claims(baseUrl()).claim("scope", "system/Patient.rs").build(), TestSigningKey.get());
+        HttpResponse<String> observation = kickOff(patientsOnly, "/$export?_type=Observation");
+        assertEquals(403, observation.statusCode(), observation.body());
+        assertTrue(observation.body().contains("system/Observation.r"), observation.body());
+
+        String admin = adminToken();
+        HttpResponse<String> user = kickOff(admin, "/$export");
+        assertTrue(user.statusCode() == 401 || user.statusCode() == 403, user.statusCode() + " " + user.body());
+        assertFalse(user.body().isBlank(), "a refusal says why");
+    }
+
+    @Test
+    void badParametersAreRefusedWithTheReasonOrLeftOutWhenLenient() throws Exception {
+        HttpResponse<String> synchronous = fhir(backendToken, "GET", "/$export", null);
+        assertEquals(400, synchronous.statusCode());
+        assertTrue(synchronous.body().contains("Prefer: respond-async"), synchronous.body());
+        for (String query : List.of("_outputFormat=" + enc("text/csv"), "_type=Foo", "_since=yesterday", "_typeFilter=" + enc("Observation?nonsense=1"),
+                "_typeFilter=" + enc("Observation?_sort=date"), "_elements=" + enc("name;drop"), "_count=5")) {
+            HttpResponse<String> refused = kickOff(backendToken, "/$export?" + query);
+            assertEquals(400, refused.statusCode(), query + ": " + refused.body());
+            assertTrue(refused.body().contains("OperationOutcome") && refused.body().contains("diagnostics"), refused.body());
+        }
+        assertEquals(404, kickOff(backendToken, "/Group/no-such-group/$export").statusCode());
+
+        HttpResponse<String> lenient = fhir(backendToken, "GET", "/$export?_type=Patient,Foo", null, "Prefer", "respond-async, handling=lenient");
+        assertEquals(202, lenient.statusCode(), lenient.body());
+        JSONObject manifest = await(backendToken, lenient.headers().firstValue("Content-Location").orElseThrow());
+        JSONArray errors = (JSONArray) manifest.get("error");
+        assertEquals(1, errors.size(), manifest.toJSONString());
+        String error = fhir(backendToken, "GET", (String) ((JSONObject) errors.get(0)).get("url"), null).body();
+        assertTrue(error.contains("OperationOutcome") && error.contains("Foo"), error);
+    }
+
+    @Test
+    void onlyTheClientThatStartedAnExportSeesItAndDeleteCancelsIt() throws Exception {
+        JSONObject manifest = export(backendToken, "/$export?_type=Patient");
+        String status = manifest.getAsString("status");
+        String file = ((JSONObject) ((JSONArray) manifest.get("output")).get(0)).getAsString("url");
+        String other = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
+        for (String[] attempt : new String[][]{{"GET", status}, {"GET", file}, {"DELETE", status}}) {
+            HttpResponse<String> refused = fhir(other, attempt[0], attempt[1], null);
+            assertEquals(404, refused.statusCode(), attempt[0] + " " + attempt[1] + " by another client: " + refused.body());
+            assertTrue(refused.body().contains("another client"), refused.body());
+        }
+        assertEquals(401, browser.send(HttpRequest.newBuilder(URI.create(file)).build()).statusCode(), "files need the access token");
+        assertEquals(200, fhir(backendToken, "GET", file, null).statusCode(), "the owner still has it");
+        int traversal = fhir(backendToken, "GET", status + "/..%2F..%2Fetc%2Fpasswd", null).statusCode();
+        assertTrue(traversal == 404 || traversal == 400, "no path out of the job's folder: " + traversal);
+
+        assertEquals(202, fhir(backendToken, "DELETE", status, null).statusCode());
+        assertEquals(404, fhir(backendToken, "GET", status, null).statusCode(), "a cancelled export is gone");
+        assertEquals(404, fhir(backendToken, "GET", file, null).statusCode(), "and so are its files");
+        assertEquals(404, fhir(backendToken, "DELETE", status, null).statusCode());
+
+        HttpResponse<String> running = kickOff(backendToken, "/$export");
+        String runningStatus = running.headers().firstValue("Content-Location").orElseThrow();
+        assertEquals(202, fhir(backendToken, "DELETE", runningStatus, null).statusCode(), "a running export is cancelled too");
+        assertEquals(404, fhir(backendToken, "GET", runningStatus, null).statusCode());
+    }
+
+    @Test
+    void theCapabilityStatementAndSmartConfigurationAdvertiseTheExport() {
+        String metadata = browser.get(fhirBase() + "/metadata", "Accept", "application/fhir+json").body();
+        assertTrue(metadata.contains("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"), "instantiates bulk-data");
+        assertTrue(metadata.contains("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"), "group-level export");
+        JSONObject smart = json(browser.get(fhirBase() + "/.well-known/smart-configuration"));
+        assertTrue(((JSONArray) ((JSONObject) smart.get("bulk_data")).get("export")).contains(fhirBase() + "/$export"), smart.toJSONString());
+    }
+}
