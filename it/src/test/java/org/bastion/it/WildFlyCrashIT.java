@@ -43,6 +43,74 @@ class WildFlyCrashIT {
         }
     }
 
+    /**
+     * A bulk export killed with SIGKILL between two chunks resumes after the restart, from the
+     * position its job row recorded: the file ends with every resource exactly once. _elements
+     * makes each line cost a parse, so that 20 000 Patients take seconds and the kill falls midway.
+     */
+    @Test
+    void aBulkExportKilledMidwayResumesAfterTheRestartWithEveryResourceOnce() throws Exception {
+        WildFlyServer exporter = new WildFlyServer("crash-bulk", "standalone-bastion.xml", 800, SETTINGS);
+        exporter.clean();
+        exporter.start();
+        try {
+            Browser browser = new Browser();
+            String token = Tokens.sign(Tokens.claims(exporter.baseUrl()).build(), TestSigningKey.get());
+            String fhir = exporter.baseUrl() + "/fhir/r4";
+            for (int bundle = 0; bundle < 20; bundle++) {
+                StringBuilder entries = new StringBuilder();
+                for (int i = 0; i < 1000; i++) {
+                    entries.append(i == 0 ? "" : ",").append("{\"resource\":{\"resourceType\":\"Patient\",\"birthDate\":\"19")
+                            .append(10 + i % 90).append("-01-01\",\"name\":[{\"family\":\"Bulk").append(bundle).append("\"}]},")
+                            .append("\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
+                }
+                HttpResponse<String> loaded = browser.fhir(fhir, token, "POST", "", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}");
+                assertEquals(200, loaded.statusCode(), loaded.body());
+            }
+            HttpResponse<String> kickOff = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhir + "/$export?_type=Patient&_elements=birthDate"))
+                    .header("Authorization", "Bearer " + token).header("Prefer", "respond-async").build());
+            assertEquals(202, kickOff.statusCode(), kickOff.body());
+            String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+            java.util.regex.Pattern written = java.util.regex.Pattern.compile("(\\d+) resources written");
+            long atKill = 0;
+            while (atKill == 0) {
+                HttpResponse<String> polled = browser.fhir(status, token, "GET", "", null);
+                assertEquals(202, polled.statusCode(), "the export must still run when the kill comes (more data needed): " + polled.body());
+                java.util.regex.Matcher m = written.matcher(polled.headers().firstValue("X-Progress").orElse(""));
+                if (m.find() && Long.parseLong(m.group(1)) > 0) {
+                    atKill = Long.parseLong(m.group(1));
+                    exporter.kill();
+                }
+            }
+            assertTrue(atKill < 20_000, "killed midway: " + atKill);
+            exporter.start();
+            net.minidev.json.JSONObject manifest = null;
+            for (int i = 0; i < 600 && manifest == null; i++) {
+                HttpResponse<String> polled = browser.fhir(status, token, "GET", "", null);
+                if (polled.statusCode() == 200) {
+                    manifest = json(polled);
+                } else {
+                    assertEquals(202, polled.statusCode(), polled.body());
+                    Thread.sleep(200);
+                }
+            }
+            assertTrue(manifest != null, "the export resumed and completed after the restart:\n" + exporter.tail());
+            net.minidev.json.JSONObject output = (net.minidev.json.JSONObject) ((net.minidev.json.JSONArray) manifest.get("output")).get(0);
+            String[] lines = browser.fhir((String) output.get("url"), token, "GET", "", null).body().split("\n");
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (String line : lines) {
+                String id = line.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+                assertTrue(ids.add(id), "each Patient once, no line written twice across the kill: " + id);
+            }
+            HttpResponse<String> total = browser.fhir(fhir, token, "GET", "/Patient?_summary=count", null);
+            assertEquals(((Number) json(total).get("total")).longValue(), lines.length, "every Patient, none lost across the kill");
+            assertEquals(((Number) output.get("count")).longValue(), lines.length);
+            System.out.println("Bulk export killed after " + atKill + " of " + lines.length + " lines, resumed and completed");
+        } finally {
+            exporter.kill();
+        }
+    }
+
     static CrashWorkload.Server crashable(WildFlyServer node) {
         return new CrashWorkload.Server() {
             @Override

@@ -96,8 +96,13 @@ public class BulkExports {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         ExportProgress progress = notes(id, request.notes());
-        jobs.create(new BulkJob(id, BulkJob.Kind.EXPORT, requester.clientId(), String.join(" ", requester.scopes()), kickOff.requestUrl(),
-                request.json(), now, progress.json()));
+        try {
+            jobs.create(new BulkJob(id, BulkJob.Kind.EXPORT, requester.clientId(), String.join(" ", requester.scopes()), kickOff.requestUrl(),
+                    request.json(), now, progress.json()));
+        } catch (RuntimeException e) {
+            files.delete(id);
+            throw e;
+        }
         start(id);
         return id;
     }
@@ -111,6 +116,7 @@ public class BulkExports {
 
     /** A job as its client may see it: 404 for another client's, a cancelled one, or none. */
     public BulkJob status(Requester requester, String id) {
+        backendService(requester);
         BulkJob job = jobs.find(id).filter(j -> j.kind() == BulkJob.Kind.EXPORT).orElse(null);
         if (job == null || !job.clientId().equals(requester.clientId()) || job.status() == BulkJob.Status.CANCELLED) {
             throw new FhirException(404, IssueType.NOTFOUND, "No bulk export " + id + " of client '" + requester.clientId()
@@ -154,14 +160,7 @@ public class BulkExports {
     }
 
     private AccessPolicy exportPolicy(Requester requester) {
-        if (!requester.issuedHere()) {
-            throw new FhirException(403, IssueType.FORBIDDEN, "Bulk export is for Bastion's backend services: a token of an external"
-                    + " issuer cannot start one; get a token from this server's token endpoint with client_credentials");
-        }
-        if (requester.clientId() == null || !requester.clientId().equals(requester.subject())) {
-            throw new FhirException(403, IssueType.FORBIDDEN, "Bulk export is for backend services acting for themselves (SMART Backend"
-                    + " Services: the client_credentials grant, ideally with private_key_jwt); this token acts for user '" + requester.subject() + "'");
-        }
+        backendService(requester);
         AccessPolicy policy;
         try {
             policy = policies.clientPolicy(requester.clientId(), requester.scopes());
@@ -174,6 +173,18 @@ public class BulkExports {
                     + (requester.scopes().isEmpty() ? "no scopes" : String.join(" ", requester.scopes())));
         }
         return policy;
+    }
+
+    /** Only Bastion's own tokens of a client acting for itself start, see or fetch an export: never an external issuer's or a user's. */
+    private static void backendService(Requester requester) {
+        if (!requester.issuedHere()) {
+            throw new FhirException(403, IssueType.FORBIDDEN, "Bulk export is for Bastion's backend services: a token of an external"
+                    + " issuer neither starts nor reads one; get a token from this server's token endpoint with client_credentials");
+        }
+        if (requester.clientId() == null || !requester.clientId().equals(requester.subject())) {
+            throw new FhirException(403, IssueType.FORBIDDEN, "Bulk export is for backend services acting for themselves (SMART Backend"
+                    + " Services: the client_credentials grant, ideally with private_key_jwt); this token acts for user '" + requester.subject() + "'");
+        }
     }
 
     /** The types a level exports: every type but the audit trail; at patient and group level those of the Patient compartment. */
@@ -235,7 +246,8 @@ public class BulkExports {
             }
         }
         if (types.isEmpty()) {
-            throw new FhirException(403, IssueType.FORBIDDEN, "None of the resource types asked for may be exported with this token's scopes");
+            throw notes.isEmpty() ? new FhirException(403, IssueType.FORBIDDEN, "None of the resource types asked for may be exported with this token's scopes")
+                    : new FhirException(400, IssueType.NOTSUPPORTED, "None of the resource types asked for can be exported: " + String.join("; ", notes));
         }
         Instant since = since(values(params, "_since"));
         Map<String, List<String>> filters = typeFilters(values(params, "_typeFilter"), types, notes);
@@ -369,6 +381,7 @@ public class BulkExports {
                 }
                 channel.force(true);
             }
+            files.syncFolder(id);
         } catch (IOException e) {
             throw new UncheckedIOException("Bulk export " + id + ": cannot write its files in " + folder, e);
         }

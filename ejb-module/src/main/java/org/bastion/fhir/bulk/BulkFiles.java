@@ -77,6 +77,21 @@ public class BulkFiles {
         }
     }
 
+    /**
+     * Makes a job's folder and the files created in it durable (their directory entries), for the
+     * files a job's progress records to be there after a power loss, not only their bytes.
+     */
+    public void syncFolder(String jobId) {
+        Path folder = folder(jobId);
+        for (Path directory : new Path[]{folder, folder.getParent()}) {
+            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                channel.force(true);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Bulk job " + jobId + ": cannot make " + directory + " durable", e);
+            }
+        }
+    }
+
     /** Opens a file of a job to append to. */
     public FileChannel append(String jobId, String name) {
         Path path = folder(jobId).resolve(name);

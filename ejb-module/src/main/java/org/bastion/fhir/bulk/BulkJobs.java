@@ -32,18 +32,6 @@ public class BulkJobs {
         return Optional.ofNullable(em.find(BulkJob.class, id));
     }
 
-    /** A client's jobs, newest first. */
-    public List<BulkJob> ofClient(String clientId, BulkJob.Kind kind, int max) {
-        return em.createQuery("select j from BulkJob j where j.clientId = :client and j.kind = :kind order by j.createdAt desc", BulkJob.class)
-                .setParameter("client", clientId).setParameter("kind", kind).setMaxResults(max).getResultList();
-    }
-
-    /** Every client's jobs, newest first (the console's list). */
-    public List<BulkJob> all(BulkJob.Kind kind, int max) {
-        return em.createQuery("select j from BulkJob j where j.kind = :kind order by j.createdAt desc", BulkJob.class)
-                .setParameter("kind", kind).setMaxResults(max).getResultList();
-    }
-
     /**
      * A node takes the job for a batch execution: when it is accepted and not yet taken, or running
      * with no sign of life since staleBefore (its node died or stopped). Committed at once.
@@ -83,17 +71,6 @@ public class BulkJobs {
         locked.advance(progress, processed, now);
     }
 
-    /** Ends a job: completed, failed or cancelled, its files kept until expiresAt. False when it had ended already. */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public boolean finish(String id, BulkJob.Status status, String message, Instant now, Instant expiresAt) {
-        BulkJob job = em.find(BulkJob.class, id, LockModeType.PESSIMISTIC_WRITE);
-        if (job == null || job.status().finished()) {
-            return false;
-        }
-        job.finish(status, message, now, expiresAt);
-        return true;
-    }
-
     /** Cancels a job, running or finished: false when it was cancelled already or is gone. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public boolean cancel(String id, Instant now, Instant expiresAt) {
@@ -113,10 +90,24 @@ public class BulkJobs {
         return job.isPresent();
     }
 
-    /** Jobs to take over: accepted or running, with no sign of life since staleBefore (or accepted and never started since then). */
+    /**
+     * Queues a job without a sign of life since staleBefore for a new execution: accepted again,
+     * with a fresh heartbeat so that no other node (and no later check) queues it once more while
+     * the execution waits for a batch thread. An execution still running it somewhere finds it no
+     * longer its own at its next chunk. False when another node queued it first.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public boolean requeue(String id, Instant now, Instant staleBefore) {
+        return em.createNativeQuery("update bulk_job set status = 'ACCEPTED', heartbeat = ?, node = null, execution_id = null where id = ?"
+                        + " and status in ('ACCEPTED', 'RUNNING') and coalesce(heartbeat, created_at) < ?")
+                .setParameter(1, Timestamp.from(now)).setParameter(2, id).setParameter(3, Timestamp.from(staleBefore))
+                .executeUpdate() == 1;
+    }
+
+    /** Jobs to take over: accepted or running, with no sign of life (or, accepted, no start) since staleBefore. */
     public List<String> stale(Instant staleBefore) {
-        return em.createQuery("select j.id from BulkJob j where (j.status = :running and (j.heartbeat is null or j.heartbeat < :before))"
-                        + " or (j.status = :accepted and j.createdAt < :before)", String.class)
+        return em.createQuery("select j.id from BulkJob j where (j.status = :running or j.status = :accepted)"
+                        + " and coalesce(j.heartbeat, j.createdAt) < :before", String.class)
                 .setParameter("running", BulkJob.Status.RUNNING).setParameter("accepted", BulkJob.Status.ACCEPTED)
                 .setParameter("before", staleBefore).setMaxResults(100).getResultList();
     }
@@ -127,8 +118,8 @@ public class BulkJobs {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public int orphan(String node) {
-        return em.createNativeQuery("update bulk_job set heartbeat = null where status = 'RUNNING' and node = ?")
-                .setParameter(1, node).executeUpdate();
+        return em.createNativeQuery("update bulk_job set heartbeat = ? where status = 'RUNNING' and node = ?")
+                .setParameter(1, Timestamp.from(Instant.EPOCH)).setParameter(2, node).executeUpdate();
     }
 
     /** Finished jobs past their expiry. */

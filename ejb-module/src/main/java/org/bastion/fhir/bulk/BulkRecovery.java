@@ -65,6 +65,9 @@ public class BulkRecovery {
         try {
             Instant now = Instant.now();
             for (String id : jobs.stale(now.minus(settings.bulkLease()))) {
+                if (!jobs.requeue(id, now, now.minus(settings.bulkLease()))) {
+                    continue;
+                }
                 long execution = BulkExports.start(id);
                 LOG.info(() -> "Bulk job " + id + ": resumed as execution " + execution + " on " + NodeName.get());
             }

@@ -1,5 +1,6 @@
 package org.bastion.fhir.bulk;
 
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.parser.IParser;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -11,7 +12,6 @@ import org.bastion.fhir.application.FhirRepository;
 import org.bastion.oauth.application.InvalidTokenException;
 import org.bastion.smart.application.RequestAccess;
 import org.bastion.smart.application.TokenPolicies;
-import org.bastion.smart.domain.SmartScope.Permission;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -68,16 +68,6 @@ public class ExportReads {
         return lines;
     }
 
-    /** Whether the job's client may still read a type: an export's files are served only while it may. */
-    @ActivateRequestContext
-    public boolean mayRead(String clientId, List<String> scopes, String type) {
-        try {
-            return !policies.clientPolicy(clientId, scopes).restriction(Permission.READ, type).denied();
-        } catch (InvalidTokenException e) {
-            return false;
-        }
-    }
-
     private void authorize(BulkJob job) {
         try {
             access.set(policies.clientPolicy(job.clientId(), List.of(job.scopes().split(" "))));
@@ -89,12 +79,23 @@ public class ExportReads {
     /** HAPI's encode-elements for a type from _elements ([type.]element, root elements): empty when none applies (the whole resource). */
     static Set<String> elements(List<String> elements, String type) {
         Set<String> encode = new HashSet<>();
+        if (elements.isEmpty()) {
+            return encode;
+        }
         for (String element : elements) {
             int dot = element.indexOf('.');
             if (dot < 0) {
                 encode.add(type + "." + element);
             } else if (element.substring(0, dot).equals(type)) {
                 encode.add(element);
+            }
+        }
+        if (!encode.isEmpty()) {
+            // the type's mandatory elements stay (Bulk Data IG: unlisted, non-mandatory elements are left out)
+            for (BaseRuntimeChildDefinition child : Fhir.r4().getResourceDefinition(type).getChildren()) {
+                if (child.getMin() > 0) {
+                    encode.add(type + "." + child.getElementName().replace("[x]", ""));
+                }
             }
         }
         return encode;

@@ -76,11 +76,17 @@ public class ExportWriter extends AbstractItemWriter {
         }
         Set<FileChannel> touched = new LinkedHashSet<>();
         ExportReads.Line last = null;
+        boolean created = false;
         try {
             for (Object item : items) {
                 ExportReads.Line line = (ExportReads.Line) item;
                 byte[] bytes = (line.json() + "\n").getBytes(StandardCharsets.UTF_8);
-                FileChannel channel = channels.computeIfAbsent(line.file(), name -> files.append(jobId, name));
+                FileChannel channel = channels.get(line.file());
+                if (channel == null) {
+                    created |= !states.containsKey(line.file());
+                    channel = files.append(jobId, line.file());
+                    channels.put(line.file(), channel);
+                }
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -93,6 +99,9 @@ public class ExportWriter extends AbstractItemWriter {
             }
             for (FileChannel channel : touched) {
                 channel.force(false);
+            }
+            if (created) {
+                files.syncFolder(jobId);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Bulk job " + jobId + ": writing its files failed", e);

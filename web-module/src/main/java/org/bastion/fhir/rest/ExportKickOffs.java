@@ -57,8 +57,15 @@ public class ExportKickOffs {
             throw new FhirException(400, IssueType.INVALID, "patient is a POST parameter (in a Parameters resource, as valueReference)");
         }
         String id = exports.kickOff(requester(security), new BulkExports.KickOff(level, group, parameters,
-                prefer.contains("handling=lenient"), uriInfo.getRequestUri().toString()));
+                prefer.contains("handling=lenient"), requestUrl(uriInfo)));
         return Response.accepted().header("Content-Location", settings.fhirBase() + "/" + BulkStatusResource.PATH + "/" + id).build();
+    }
+
+    /** The kick-off's URL as clients reach the server (BASTION_BASE_URL, as in the status URL), with the query as sent. */
+    private String requestUrl(UriInfo uriInfo) {
+        String path = uriInfo.getPath(false);
+        String query = uriInfo.getRequestUri().getRawQuery();
+        return settings.fhirBase() + (path.startsWith("/") ? "" : "/") + path + (query == null ? "" : "?" + query);
     }
 
     /** The requester of a bulk operation: the verified token's client, subject, issuer and scopes. */
