@@ -204,6 +204,14 @@ public class BastionSettings {
         return nonBlank("bastion.bulk.dir").map(Path::of).orElseGet(() -> dataDirectory().resolve("bulk"));
     }
 
+    /**
+     * BASTION_IMPORT_DIR: a folder on the server whose files bulk imports may name (file:PATH), for
+     * files too large to upload; absent (the default), imports read uploads only.
+     */
+    public Optional<Path> importDirectory() {
+        return nonBlank("bastion.import.dir").map(Path::of);
+    }
+
     /** BASTION_BULK_RETENTION_SECONDS: how long a finished bulk job's files are kept (default 24 hours). */
     public Duration bulkRetention() {
         return Duration.ofSeconds(seconds("bastion.bulk.retention.seconds", 24L * 3600));

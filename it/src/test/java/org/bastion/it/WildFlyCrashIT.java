@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -71,29 +72,10 @@ class WildFlyCrashIT {
                     .header("Authorization", "Bearer " + token).header("Prefer", "respond-async").build());
             assertEquals(202, kickOff.statusCode(), kickOff.body());
             String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
-            java.util.regex.Pattern written = java.util.regex.Pattern.compile("(\\d+) resources written");
-            long atKill = 0;
-            while (atKill == 0) {
-                HttpResponse<String> polled = browser.fhir(status, token, "GET", "", null);
-                assertEquals(202, polled.statusCode(), "the export must still run when the kill comes (more data needed): " + polled.body());
-                java.util.regex.Matcher m = written.matcher(polled.headers().firstValue("X-Progress").orElse(""));
-                if (m.find() && Long.parseLong(m.group(1)) > 0) {
-                    atKill = Long.parseLong(m.group(1));
-                    exporter.kill();
-                }
-            }
+            long atKill = killWhenWritten(exporter, browser, token, status);
             assertTrue(atKill < 20_000, "killed midway: " + atKill);
             exporter.start();
-            net.minidev.json.JSONObject manifest = null;
-            for (int i = 0; i < 600 && manifest == null; i++) {
-                HttpResponse<String> polled = browser.fhir(status, token, "GET", "", null);
-                if (polled.statusCode() == 200) {
-                    manifest = json(polled);
-                } else {
-                    assertEquals(202, polled.statusCode(), polled.body());
-                    Thread.sleep(200);
-                }
-            }
+            net.minidev.json.JSONObject manifest = awaitManifest(browser, token, status);
             assertTrue(manifest != null, "the export resumed and completed after the restart:\n" + exporter.tail());
             net.minidev.json.JSONObject output = (net.minidev.json.JSONObject) ((net.minidev.json.JSONArray) manifest.get("output")).get(0);
             String[] lines = browser.fhir((String) output.get("url"), token, "GET", "", null).body().split("\n");
@@ -106,8 +88,50 @@ class WildFlyCrashIT {
             assertEquals(((Number) json(total).get("total")).longValue(), lines.length, "every Patient, none lost across the kill");
             assertEquals(((Number) output.get("count")).longValue(), lines.length);
             System.out.println("Bulk export killed after " + atKill + " of " + lines.length + " lines, resumed and completed");
+            exporter.kill();
+            importsIntoAnEmptyServerThroughAKill(lines);
         } finally {
             exporter.kill();
+        }
+    }
+
+    /**
+     * The exported lines, without their ids, imported into an empty server that is killed midway:
+     * after the restart the import resumes after the last line that committed, and the server ends
+     * with exactly as many Patients as the file has lines (a line written twice would be one more).
+     */
+    private static void importsIntoAnEmptyServerThroughAKill(String[] exported) throws Exception {
+        WildFlyServer importer = new WildFlyServer("crash-import", "standalone-bastion.xml", 700, SETTINGS);
+        importer.clean();
+        importer.start();
+        try {
+            Browser browser = new Browser();
+            String token = Tokens.sign(Tokens.claims(importer.baseUrl()).build(), TestSigningKey.get());
+            String fhir = importer.baseUrl() + "/fhir/r4";
+            StringBuilder ndjson = new StringBuilder();
+            for (String line : exported) {
+                ndjson.append(line.replaceFirst("\"id\":\"[^\"]+\",", "")).append('\n');
+            }
+            HttpResponse<String> uploaded = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhir + "/$import-upload"))
+                    .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.ofString(ndjson.toString())).build());
+            assertEquals(201, uploaded.statusCode(), uploaded.body());
+            String parameters = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"input\",\"part\":[{\"name\":\"type\",\"valueString\":\"Patient\"},"
+                    + "{\"name\":\"url\",\"valueUri\":\"" + json(uploaded).getAsString("url") + "\"}]}]}";
+            HttpResponse<String> kickOff = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhir + "/$import"))
+                    .header("Authorization", "Bearer " + token).header("Prefer", "respond-async").header("Content-Type", "application/fhir+json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(parameters)).build());
+            assertEquals(202, kickOff.statusCode(), kickOff.body());
+            String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+            long atKill = killWhenWritten(importer, browser, token, status);
+            importer.start();
+            net.minidev.json.JSONObject manifest = awaitManifest(browser, token, status);
+            assertTrue(manifest != null, "the import resumed and completed after the restart:\n" + importer.tail());
+            HttpResponse<String> total = browser.fhir(fhir, token, "GET", "/Patient?_summary=count", null);
+            assertEquals(exported.length, ((Number) json(total).get("total")).longValue(), "every line once: none lost, none twice");
+            assertEquals(List.of(), manifest.get("error"));
+            System.out.println("Bulk import killed after " + atKill + " of " + exported.length + " lines, resumed and completed");
+        } finally {
+            importer.kill();
         }
     }
 
@@ -152,5 +176,32 @@ class WildFlyCrashIT {
         node.ended();
         String log = Files.readString(node.log(2));
         assertTrue(log.contains("Suspending server"), "the server suspended before it stopped:\n" + node.tail());
+    }
+
+    /** Polls a bulk job's status URL and kills the server as soon as its X-Progress counts written resources: how many. */
+    private static long killWhenWritten(WildFlyServer node, Browser browser, String token, String status) throws InterruptedException {
+        java.util.regex.Pattern written = java.util.regex.Pattern.compile("(\\d+) resources written");
+        while (true) {
+            HttpResponse<String> polled = browser.fhir(status, token, "GET", "", null);
+            assertEquals(202, polled.statusCode(), "the job must still run when the kill comes (more data needed): " + polled.body());
+            java.util.regex.Matcher m = written.matcher(polled.headers().firstValue("X-Progress").orElse(""));
+            if (m.find() && Long.parseLong(m.group(1)) > 0) {
+                node.kill();
+                return Long.parseLong(m.group(1));
+            }
+        }
+    }
+
+    /** The job's manifest once it completes (after a restart, the lease or the start's resume first), or null after four minutes. */
+    private static net.minidev.json.JSONObject awaitManifest(Browser browser, String token, String status) throws InterruptedException {
+        for (int i = 0; i < 1200; i++) {
+            HttpResponse<String> polled = browser.fhir(status, token, "GET", "", null);
+            if (polled.statusCode() == 200) {
+                return json(polled);
+            }
+            assertEquals(202, polled.statusCode(), polled.body());
+            Thread.sleep(200);
+        }
+        return null;
     }
 }

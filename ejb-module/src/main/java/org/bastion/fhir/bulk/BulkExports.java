@@ -51,7 +51,6 @@ import java.util.regex.Pattern;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class BulkExports {
 
-    public static final String JOB = "bastion-bulk-export";
     /** Group members one export may name: the patients' ids go into one query. */
     static final int MAX_PATIENTS = 10_000;
     private static final Set<String> FORMATS = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
@@ -103,23 +102,16 @@ public class BulkExports {
             files.delete(id);
             throw e;
         }
-        start(id);
+        BulkJobs.start(BulkJob.Kind.EXPORT, id);
         return id;
-    }
-
-    /** Starts a batch execution for a job; the execution takes the job row before it does anything. */
-    public static long start(String jobId) {
-        Properties parameters = new Properties();
-        parameters.setProperty("job", jobId);
-        return BatchRuntime.getJobOperator().start(JOB, parameters);
     }
 
     /** A job as its client may see it: 404 for another client's, a cancelled one, or none. */
     public BulkJob status(Requester requester, String id) {
         backendService(requester);
-        BulkJob job = jobs.find(id).filter(j -> j.kind() == BulkJob.Kind.EXPORT).orElse(null);
+        BulkJob job = jobs.find(id).orElse(null);
         if (job == null || !job.clientId().equals(requester.clientId()) || job.status() == BulkJob.Status.CANCELLED) {
-            throw new FhirException(404, IssueType.NOTFOUND, "No bulk export " + id + " of client '" + requester.clientId()
+            throw new FhirException(404, IssueType.NOTFOUND, "No bulk job " + id + " of client '" + requester.clientId()
                     + "': it never was, it was cancelled or it expired, or another client started it");
         }
         return job;
@@ -142,7 +134,7 @@ public class BulkExports {
             throw new FhirException(404, IssueType.NOTFOUND, "Bulk export " + id + " has no file '" + name + "'"
                     + (job.status() == BulkJob.Status.COMPLETED ? "" : " yet: it is " + job.status().name().toLowerCase()));
         }
-        if (state.kind().equals(ExportProgress.OUTPUT)) {
+        if (job.kind() == BulkJob.Kind.EXPORT && state.kind().equals(ExportProgress.OUTPUT)) {
             try {
                 if (policies.clientPolicy(requester.clientId(), List.of(job.scopes().split(" "))).restriction(Permission.READ, state.type()).denied()) {
                     throw new FhirException(403, IssueType.FORBIDDEN, "Client '" + requester.clientId() + "' may no longer read "
@@ -176,7 +168,7 @@ public class BulkExports {
     }
 
     /** Only Bastion's own tokens of a client acting for itself start, see or fetch an export: never an external issuer's or a user's. */
-    private static void backendService(Requester requester) {
+    static void backendService(Requester requester) {
         if (!requester.issuedHere()) {
             throw new FhirException(403, IssueType.FORBIDDEN, "Bulk export is for Bastion's backend services: a token of an external"
                     + " issuer neither starts nor reads one; get a token from this server's token endpoint with client_credentials");

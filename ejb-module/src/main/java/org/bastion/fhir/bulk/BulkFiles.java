@@ -102,6 +102,25 @@ public class BulkFiles {
         }
     }
 
+    /** Removes the uploads (files for imports) last written before a time: how many went. */
+    public int expireUploads(java.time.Instant before) {
+        Path uploads = settings.bulkDirectory().resolve("uploads");
+        if (!Files.isDirectory(uploads)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> walk = Files.walk(uploads, 2)) {
+            for (Path path : walk.filter(Files::isRegularFile).toList()) {
+                if (Files.getLastModifiedTime(path).toInstant().isBefore(before) && Files.deleteIfExists(path)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Uploads in " + uploads + " could not be listed", e);
+        }
+        return removed;
+    }
+
     /** Removes a job's folder and its files; true when there was nothing left to remove or all went. */
     public boolean delete(String jobId) {
         Path folder = folder(jobId);

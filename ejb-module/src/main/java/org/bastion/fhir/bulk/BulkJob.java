@@ -19,7 +19,14 @@ import java.time.Instant;
 public class BulkJob {
 
     public enum Kind {
-        EXPORT, IMPORT
+        EXPORT("bastion-bulk-export"), IMPORT("bastion-bulk-import");
+
+        /** The batch job (META-INF/batch-jobs) that runs this kind. */
+        public final String batchJob;
+
+        Kind(String batchJob) {
+            this.batchJob = batchJob;
+        }
     }
 
     public enum Status {

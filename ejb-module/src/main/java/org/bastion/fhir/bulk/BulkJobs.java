@@ -23,6 +23,13 @@ public class BulkJobs {
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
+    /** Starts a batch execution for a job; the execution takes the job row before it does anything. */
+    public static long start(BulkJob.Kind kind, String jobId) {
+        java.util.Properties parameters = new java.util.Properties();
+        parameters.setProperty("job", jobId);
+        return jakarta.batch.runtime.BatchRuntime.getJobOperator().start(kind.batchJob, parameters);
+    }
+
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void create(BulkJob job) {
         em.persist(job);
@@ -105,9 +112,9 @@ public class BulkJobs {
     }
 
     /** Jobs to take over: accepted or running, with no sign of life (or, accepted, no start) since staleBefore. */
-    public List<String> stale(Instant staleBefore) {
-        return em.createQuery("select j.id from BulkJob j where (j.status = :running or j.status = :accepted)"
-                        + " and coalesce(j.heartbeat, j.createdAt) < :before", String.class)
+    public List<BulkJob> stale(Instant staleBefore) {
+        return em.createQuery("select j from BulkJob j where (j.status = :running or j.status = :accepted)"
+                        + " and coalesce(j.heartbeat, j.createdAt) < :before", BulkJob.class)
                 .setParameter("running", BulkJob.Status.RUNNING).setParameter("accepted", BulkJob.Status.ACCEPTED)
                 .setParameter("before", staleBefore).setMaxResults(100).getResultList();
     }

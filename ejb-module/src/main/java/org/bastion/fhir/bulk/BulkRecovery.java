@@ -22,8 +22,8 @@ import java.util.logging.Logger;
 /**
  * Keeps bulk jobs going and tidy, on every node: at start this node's running jobs lose their
  * executions (the process that ran them is gone), and every 10 seconds each job without a sign of
- * life for the lease gets a new execution here (the first node to take the row runs it; the
- * others' executions end at once), and finished jobs past their expiry lose their files and row.
+ * life for the lease gets a new execution here (the first node to queue it again runs it), finished
+ * jobs past their expiry lose their files and row, and uploads older than the retention go.
  */
 @Singleton
 @Startup
@@ -64,11 +64,12 @@ public class BulkRecovery {
         }
         try {
             Instant now = Instant.now();
-            for (String id : jobs.stale(now.minus(settings.bulkLease()))) {
+            for (BulkJob job : jobs.stale(now.minus(settings.bulkLease()))) {
+                String id = job.id();
                 if (!jobs.requeue(id, now, now.minus(settings.bulkLease()))) {
                     continue;
                 }
-                long execution = BulkExports.start(id);
+                long execution = BulkJobs.start(job.kind(), id);
                 LOG.info(() -> "Bulk job " + id + ": resumed as execution " + execution + " on " + NodeName.get());
             }
             for (String id : jobs.expired(now)) {
@@ -76,6 +77,7 @@ public class BulkRecovery {
                     jobs.delete(id);
                 }
             }
+            files.expireUploads(now.minus(settings.bulkRetention()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Bulk jobs were not checked; again in 10 seconds", e);
         } finally {

@@ -17,6 +17,8 @@ import org.bastion.fhir.bulk.BulkExports;
 import org.bastion.fhir.bulk.BulkJob;
 import org.bastion.fhir.bulk.ExportProgress;
 import org.bastion.fhir.bulk.ExportRequest;
+import org.bastion.fhir.bulk.ImportProgress;
+import org.bastion.fhir.bulk.ImportRequest;
 import org.bastion.platform.BastionSettings;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -59,12 +61,16 @@ public class BulkStatusResource {
     @Path("{job}")
     public Response status(@PathParam("job") String id) {
         BulkJob job = exports.status(ExportKickOffs.requester(security), id);
-        ExportProgress progress = ExportProgress.parse(job.progress());
-        ExportRequest request = ExportRequest.parse(job.parameters());
+        boolean export = job.kind() == BulkJob.Kind.EXPORT;
         return switch (job.status()) {
-            case ACCEPTED, RUNNING -> Response.accepted().header("X-Progress", progress(job, request, progress)).header("Retry-After", "2").build();
-            case FAILED -> OperationOutcomes.error(500, IssueType.EXCEPTION, "The export failed: " + job.message(), headers).build();
-            default -> Response.ok(manifest(job, request, progress), MediaType.APPLICATION_JSON)
+            case ACCEPTED, RUNNING -> Response.accepted().header("X-Progress", export
+                            ? progress(job, ExportRequest.parse(job.parameters()), ExportProgress.parse(job.progress()))
+                            : importProgress(job, ImportRequest.parse(job.parameters()), ImportProgress.parse(job.progress())))
+                    .header("Retry-After", "2").build();
+            case FAILED -> OperationOutcomes.error(500, IssueType.EXCEPTION, "The " + (export ? "export" : "import") + " failed: "
+                    + job.message(), headers).build();
+            default -> Response.ok(export ? manifest(job, ExportRequest.parse(job.parameters()), ExportProgress.parse(job.progress()))
+                            : importManifest(job, ImportProgress.parse(job.progress())), MediaType.APPLICATION_JSON)
                     .header("Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(job.expiresAt().atOffset(ZoneOffset.UTC))).build();
         };
     }
@@ -105,6 +111,42 @@ public class BulkStatusResource {
         String where = unit < request.types().size() ? request.types().get(unit) + " (type " + (unit + 1) + " of " + request.types().size() + ")"
                 : "deleted resources";
         return "exporting " + where + ", " + progress.processed() + " resources written";
+    }
+
+    /** X-Progress of an import: the input and line it got to, what it wrote, how many lines failed. */
+    static String importProgress(BulkJob job, ImportRequest request, ImportProgress progress) {
+        if (job.status() == BulkJob.Status.ACCEPTED) {
+            return "accepted, starting";
+        }
+        int input = Math.min(progress.input(), request.inputs().size() - 1);
+        return "importing input " + (input + 1) + " of " + request.inputs().size() + " (" + request.inputs().get(input).url() + ") after line "
+                + progress.line() + ", " + progress.processed() + " resources written, " + progress.errorCount() + " lines failed";
+    }
+
+    /** An import's manifest: what it wrote per type, and the error file (an OperationOutcome a failed line, with its line number). */
+    private String importManifest(BulkJob job, ImportProgress progress) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("transactionTime", job.transactionTime().toString());
+        manifest.put("request", job.requestUrl());
+        manifest.put("requiresAccessToken", true);
+        List<Object> output = new ArrayList<>();
+        progress.imported().forEach((type, count) -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("type", type);
+            item.put("count", count);
+            output.add(item);
+        });
+        manifest.put("output", output);
+        List<Object> error = new ArrayList<>();
+        if (progress.errors() != null) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("type", "OperationOutcome");
+            item.put("url", settings.fhirBase() + "/" + PATH + "/" + job.id() + "/" + ImportProgress.ERRORS);
+            item.put("count", progress.errors().lines());
+            error.add(item);
+        }
+        manifest.put("error", error);
+        return JSONObjectUtils.toJSONString(manifest);
     }
 
     /** The completion manifest: transactionTime, request, requiresAccessToken, output (with counts), deleted (with _since) and error. */

@@ -24,6 +24,8 @@ public class FhirApplication extends Application {
                 ExportResource.PatientLevel.class,
                 GroupExportResource.class,
                 BulkStatusResource.class,
+                ImportResource.class,
+                ImportUploadResource.class,
                 BaseResource.class,
                 BaseRequestFilter.class,
                 FhirResourceReader.class,

@@ -5,9 +5,9 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Bulk Data export on a managed WildFly with PostgreSQL. */
-@ExtendWith({EmbeddedPostgresql.class, TestSigningKey.class, ArquillianExtension.class})
-class WildFlyPostgresBulkExportIT extends BulkExportContract {
+/** Bulk data export and import on a managed WildFly with H2. */
+@ExtendWith({TestSigningKey.class, ArquillianExtension.class})
+class WildFlyBulkDataIT extends BulkDataContract {
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -16,6 +16,6 @@ class WildFlyPostgresBulkExportIT extends BulkExportContract {
 
     @Override
     String baseUrl() {
-        return "http://localhost:8380";
+        return "http://localhost:8180";
     }
 }

@@ -37,13 +37,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * FHIR Bulk Data export through HTTP, as a backend service does it: a private_key_jwt client with
+ * FHIR Bulk Data export and import through HTTP, as a backend service does it: a private_key_jwt client with
  * system/*.rs kicks off, polls the status URL, reads the manifest and downloads the NDJSON files.
  * Line counts equal the searches' totals; _since, _type, _typeFilter, the patient and group levels
  * and a granular scope narrow the export; tokens without system/ read scopes, user tokens, other
- * clients and bad parameters are refused with a reason; DELETE cancels.
+ * clients and bad parameters are refused with a reason; DELETE cancels. An import writes the good
+ * lines of an upload (ids kept, a transaction Bundle's references resolved) and reports each bad
+ * line with its number; exported files imported back change no total.
  */
-abstract class BulkExportContract extends OAuthClientSupport {
+abstract class BulkDataContract extends OAuthClientSupport {
 
     static final FhirContext FHIR = FhirContext.forR4Cached();
     /** Synthea records loaded once per server (the demo data set's). */
@@ -363,5 +365,165 @@ abstract class BulkExportContract extends OAuthClientSupport {
         assertTrue(metadata.contains("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"), "group-level export");
         JSONObject smart = json(browser.get(fhirBase() + "/.well-known/smart-configuration"));
         assertTrue(((JSONArray) ((JSONObject) smart.get("bulk_data")).get("export")).contains(fhirBase() + "/$export"), smart.toJSONString());
+    }
+
+    // --- import --------------------------------------------------------------------------------------
+
+    /** Uploads a file as the backend service: its url, for an import's input. */
+    String upload(String token, String body) {
+        HttpResponse<String> uploaded = browser.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/$import-upload")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/fhir+ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(201, uploaded.statusCode(), uploaded.body());
+        String url = json(uploaded).getAsString("url");
+        assertEquals(url, uploaded.headers().firstValue("Location").orElseThrow());
+        return url;
+    }
+
+    static String importParameters(String format, String... typeAndUrl) {
+        StringBuilder inputs = new StringBuilder();
+        for (int i = 0; i < typeAndUrl.length; i += 2) {
+            inputs.append(",{\"name\":\"input\",\"part\":[{\"name\":\"type\",\"valueString\":\"").append(typeAndUrl[i])
+                    .append("\"},{\"name\":\"url\",\"valueUri\":\"").append(typeAndUrl[i + 1]).append("\"}]}");
+        }
+        return "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"inputFormat\",\"valueString\":\"" + format + "\"}" + inputs + "]}";
+    }
+
+    HttpResponse<String> startImport(String token, String parameters) {
+        return fhir(token, "POST", "/$import", parameters, "Prefer", "respond-async");
+    }
+
+    JSONObject importAndWait(String token, String parameters) throws InterruptedException {
+        HttpResponse<String> accepted = startImport(token, parameters);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        return await(token, accepted.headers().firstValue("Content-Location").orElseThrow());
+    }
+
+    static Map<String, Long> imported(JSONObject manifest) {
+        Map<String, Long> counts = new HashMap<>();
+        for (Object o : (JSONArray) manifest.get("output")) {
+            counts.put(((JSONObject) o).getAsString("type"), ((Number) ((JSONObject) o).get("count")).longValue());
+        }
+        return counts;
+    }
+
+    String writerToken() {
+        return Tokens.sign(Tokens.claims(baseUrl()).claim("scope", "system/*.cruds").build(), TestSigningKey.get());
+    }
+
+    @Test
+    void anImportWritesTheGoodLinesKeepsTheirIdsAndReportsEachBadLineWithItsNumber() throws Exception {
+        String token = writerToken();
+        String kept = "imp-" + UUID.randomUUID().toString().substring(0, 8);
+        String family = "Imported" + UUID.randomUUID().toString().substring(0, 6);
+        String ndjson = String.join("\n",
+                "{\"resourceType\":\"Patient\",\"id\":\"" + kept + "\",\"name\":[{\"family\":\"" + family + "\"}]}",
+                "not json at all",
+                "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}",
+                "",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}",
+                "{\"resourceType\":\"Patient\",\"birthDate\":\"1990-13-45\",\"name\":[{\"family\":\"" + family + "\"}]}",
+                "{\"resourceType\":\"Patient\",\"id\":\"bad id!\",\"name\":[{\"family\":\"" + family + "\"}]}") + "\n";
+        JSONObject manifest = importAndWait(token, importParameters("application/fhir+ndjson", "Patient", upload(token, ndjson)));
+        assertEquals(Map.of("Patient", 2L), imported(manifest), manifest.toJSONString());
+        assertEquals(2, total("Patient?family=" + family), "the good lines, once each");
+        assertEquals(200, fhir(token, "GET", "/Patient/" + kept, null).statusCode(), "a resource keeps the id it came with");
+
+        JSONObject errors = (JSONObject) ((JSONArray) manifest.get("error")).get(0);
+        assertEquals(4L, ((Number) errors.get("count")).longValue());
+        String lines = fhir(token, "GET", errors.getAsString("url"), null).body();
+        for (String line : List.of("Line 2 ", "Line 5 ", "Line 6 ", "Line 7 ")) {
+            assertTrue(lines.contains(line), line + " is reported: " + lines);
+        }
+        assertTrue(lines.contains("where the input's type is Patient") && lines.contains("1990-13-45"), lines);
+        assertFalse(lines.contains("Line 1 ") || lines.contains("Line 3 ") || lines.contains("Line 4 "), lines);
+    }
+
+    @Test
+    void aTransactionBundleIsImportedWholeWithItsReferencesResolved() throws Exception {
+        String token = writerToken();
+        String family = "Bundled" + UUID.randomUUID().toString().substring(0, 6);
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"fullUrl\":\"urn:uuid:7f0c1d2e-0000-4000-8000-000000000001\",\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\""
+                + family + "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"" + family + "\"},"
+                + "\"subject\":{\"reference\":\"urn:uuid:7f0c1d2e-0000-4000-8000-000000000001\"}},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+        JSONObject manifest = importAndWait(token, importParameters("application/fhir+json", "Bundle", upload(token, bundle)));
+        assertEquals(Map.of("Patient", 1L, "Observation", 1L), imported(manifest), manifest.toJSONString());
+        Bundle patients = FHIR.newJsonParser().parseResource(Bundle.class, fhir(token, "GET", "/Patient?family=" + family, null).body());
+        String id = patients.getEntryFirstRep().getResource().getIdElement().getIdPart();
+        assertEquals(1, total("Observation?subject=Patient/" + id), "the Observation points at the imported Patient");
+    }
+
+    @Test
+    void exportedFilesImportedBackChangeNoTotal() throws Exception {
+        String patient = synthea().get(1);
+        HttpResponse<String> accepted = fhir(backendToken, "POST", "/Patient/$export", "{\"resourceType\":\"Parameters\",\"parameter\":["
+                + "{\"name\":\"_type\",\"valueString\":\"Patient,Encounter,Observation\"},{\"name\":\"patient\",\"valueReference\":{\"reference\":\"Patient/"
+                + patient + "\"}}]}", "Prefer", "respond-async");
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        JSONObject exported = await(backendToken, accepted.headers().firstValue("Content-Location").orElseThrow());
+        Map<String, Long> before = Map.of("Patient", total("Patient"), "Encounter", total("Encounter"), "Observation", total("Observation"));
+        String token = writerToken();
+        List<String> inputs = new java.util.ArrayList<>();
+        Map<String, Long> counts = new HashMap<>();
+        for (Object o : (JSONArray) exported.get("output")) {
+            JSONObject file = (JSONObject) o;
+            inputs.add(file.getAsString("type"));
+            inputs.add(upload(token, fhir(backendToken, "GET", file.getAsString("url"), null).body()));
+            counts.put(file.getAsString("type"), ((Number) file.get("count")).longValue());
+        }
+        JSONObject manifest = importAndWait(token, importParameters("application/fhir+ndjson", inputs.toArray(String[]::new)));
+        assertEquals(counts, imported(manifest), "every exported line imported");
+        assertEquals(List.of(), manifest.get("error"));
+        assertEquals(before, Map.of("Patient", total("Patient"), "Encounter", total("Encounter"), "Observation", total("Observation")),
+                "the same ids: new versions, no new resources");
+    }
+
+    @Test
+    void importsAreRefusedWithTheReasonWithoutWriteScopesOrForFilesElsewhere() throws Exception {
+        String token = writerToken();
+        String mine = upload(token, "{\"resourceType\":\"Patient\"}\n");
+        HttpResponse<String> readOnly = startImport(backendToken, importParameters("application/fhir+ndjson", "Patient", mine));
+        assertEquals(403, readOnly.statusCode(), readOnly.body());
+        assertTrue(readOnly.body().contains("system/ write scopes"), readOnly.body());
+        String patientsOnly = Tokens.sign(Tokens.claims(baseUrl()).claim("scope", "system/Patient.cu").build(), TestSigningKey.get());
+        HttpResponse<String> observation = startImport(patientsOnly, importParameters("application/fhir+ndjson", "Observation", mine));
+        assertEquals(403, observation.statusCode(), observation.body());
+
+        for (String[] bad : new String[][]{
+                {"Patient", "https://example.org/patients.ndjson", "does not fetch"},
+                {"Patient", "http://127.0.0.1:9/x.ndjson", "does not fetch"},
+                {"Patient", "file:../../etc/passwd", "BASTION_IMPORT_DIR"},
+                {"Patient", fhirBase() + "/$import-upload/" + UUID.randomUUID(), "No upload"},
+                {"Nonsense", mine, "not a resource type"},
+                {"AuditEvent", mine, "not a resource type"}}) {
+            HttpResponse<String> refused = startImport(token, importParameters("application/fhir+ndjson", bad[0], bad[1]));
+            assertTrue(refused.statusCode() == 400 || refused.statusCode() == 404, bad[1] + ": " + refused.statusCode() + " " + refused.body());
+            assertTrue(refused.body().contains(bad[2]), bad[1] + ": " + refused.body());
+        }
+        HttpResponse<String> format = startImport(token, importParameters("text/csv", "Patient", mine));
+        assertEquals(400, format.statusCode(), format.body());
+        assertEquals(400, fhir(token, "POST", "/$import", importParameters("application/fhir+ndjson", "Patient", mine)).statusCode(),
+                "without Prefer: respond-async");
+
+        // another backend service can neither import this client's upload nor see its import
+        HttpResponse<String> created = browser.postJson(baseUrl() + "/admin/api/clients", "{\"client_name\":\"IT other importer\","
+                + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\",\"scope\":\"system/*.cruds\"}",
+                "Authorization", "Bearer " + adminToken());
+        assertEquals(201, created.statusCode(), created.body());
+        String otherId = json(created).getAsString("client_id");
+        String other = Tokens.sign(Tokens.claims(baseUrl()).subject(otherId).claim("client_id", otherId).build(), TestSigningKey.get());
+        HttpResponse<String> stolen = startImport(other, importParameters("application/fhir+ndjson", "Patient", mine));
+        assertEquals(404, stolen.statusCode(), stolen.body());
+        assertTrue(stolen.body().contains("another client"), stolen.body());
+        HttpResponse<String> accepted = startImport(token, importParameters("application/fhir+ndjson", "Patient", mine));
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String status = accepted.headers().firstValue("Content-Location").orElseThrow();
+        assertEquals(404, fhir(backendToken, "GET", status, null).statusCode(), "another client's import is not found");
+        await(token, status);
+
+        HttpResponse<String> empty = browser.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/$import-upload")).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(400, empty.statusCode(), empty.body());
     }
 }

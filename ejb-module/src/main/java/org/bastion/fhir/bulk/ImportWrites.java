@@ -1,0 +1,132 @@
+package org.bastion.fhir.bulk;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import jakarta.ejb.ApplicationException;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.inject.Inject;
+import org.bastion.fhir.application.BundleProcessor;
+import org.bastion.fhir.application.Fhir;
+import org.bastion.fhir.application.FhirException;
+import org.bastion.fhir.application.FhirRepository;
+import org.bastion.oauth.application.InvalidTokenException;
+import org.bastion.smart.application.RequestAccess;
+import org.bastion.smart.application.TokenPolicies;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes an import's lines with the job's own authority (its kick-off token's scopes as far as its
+ * client still has them, through the repository's gate), and moves the job's position past them in
+ * the same transaction: a line's resources and the record that it was done commit together.
+ */
+@Stateless
+public class ImportWrites {
+
+    @EJB
+    FhirRepository repository;
+
+    @EJB
+    BundleProcessor bundles;
+
+    @EJB
+    BulkJobs jobs;
+
+    @Inject
+    RequestAccess access;
+
+    @Inject
+    TokenPolicies policies;
+
+    /** The job is no longer this execution's (cancelled, or taken over): nothing of the call is written. */
+    @ApplicationException(rollback = true)
+    public static class NotOurs extends RuntimeException {
+        public NotOurs() {
+            super("The bulk job is no longer this execution's");
+        }
+    }
+
+    /** The job's client may no longer import (disabled, removed): the job fails with this reason. */
+    @ApplicationException(rollback = true)
+    public static class Stopped extends RuntimeException {
+        public Stopped(String reason) {
+            super(reason);
+        }
+    }
+
+    /** One line of an input: where it is, its text (null when it was too long to read), the input's type and URL. */
+    public record Line(int input, long line, long endOffset, String text, String type, String source) {
+    }
+
+    /** Writes the lines and moves the position past the last, all or nothing: the progress after them. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @ActivateRequestContext
+    public ImportProgress write(String jobId, String node, long execution, List<Line> lines, ImportProgress progress) {
+        BulkJob job = jobs.lockIfRunning(jobId, node, execution).orElseThrow(NotOurs::new);
+        authorize(job);
+        ImportProgress next = progress;
+        for (Line line : lines) {
+            next = next.after(line.input(), line.endOffset(), line.line(), writeLine(line));
+        }
+        jobs.advance(job, next.json(), next.processed(), Instant.now());
+        return next;
+    }
+
+    /** Moves the position on without writing (past lines whose errors were recorded in the error file). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void skip(String jobId, String node, long execution, ImportProgress next) {
+        BulkJob job = jobs.lockIfRunning(jobId, node, execution).orElseThrow(NotOurs::new);
+        jobs.advance(job, next.json(), next.processed(), Instant.now());
+    }
+
+    /** One line: a resource kept under its id (update, or create with that id) or created, or a transaction/batch Bundle as a whole. */
+    private Map<String, Long> writeLine(Line line) {
+        if (line.text() == null) {
+            throw new FhirException(413, IssueType.TOOCOSTLY, "the line is longer than a FHIR request may be (BASTION_FHIR_MAX_BODY_BYTES)");
+        }
+        Resource resource;
+        try {
+            resource = Fhir.parse(line.text());
+        } catch (DataFormatException | ClassCastException e) {
+            throw new FhirException(400, IssueType.STRUCTURE, "not a FHIR R4 resource in JSON: " + e.getMessage());
+        }
+        if (!resource.fhirType().equals(line.type())) {
+            throw new FhirException(400, IssueType.INVALID, "a " + resource.fhirType() + ", where the input's type is " + line.type());
+        }
+        Map<String, Long> written = new LinkedHashMap<>();
+        if (resource instanceof Bundle bundle && (bundle.getType() == Bundle.BundleType.TRANSACTION || bundle.getType() == Bundle.BundleType.BATCH)) {
+            // a batch is imported whole too: its entries commit with the line's position, or none of them does
+            bundles.transaction(bundle, url -> {
+                throw new FhirException(400, IssueType.NOTSUPPORTED, "an imported Bundle reads nothing (GET " + url + ")");
+            });
+            bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource)
+                    .forEach(entry -> written.merge(entry.getResource().fhirType(), 1L, Long::sum));
+            return written;
+        }
+        String id = resource.getIdElement().getIdPart();
+        if (id != null && !id.isBlank()) {
+            repository.update(resource.fhirType(), id, resource, null);
+        } else {
+            repository.create(resource.fhirType(), resource, null);
+        }
+        written.put(resource.fhirType(), 1L);
+        return written;
+    }
+
+    private void authorize(BulkJob job) {
+        try {
+            access.set(policies.clientPolicy(job.clientId(), List.of(job.scopes().split(" "))));
+        } catch (InvalidTokenException e) {
+            throw new Stopped("The import stopped: " + e.getMessage());
+        }
+    }
+}
