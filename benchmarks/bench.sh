@@ -14,7 +14,8 @@
 #    the loaded data (bench-params.py), and a system/*.* token of a client the admin registers;
 # 5. Keycloak 26 (it/target/keycloak, copied to target/, dev mode, port 9380): its client_credentials
 #    token and introspection rates with the same settings;
-# 6. the server JVM's RSS after the runs and its CPU time over the wall time of each run.
+# 6. the server JVM's RSS after the runs and its CPU time over the wall time of each run; then a bulk
+#    export of every resource and the import of its files back ($import from BASTION_IMPORT_DIR): resources/s.
 # The table, with the goals, goes to stdout and to benchmarks/target/bench-<h2|postgresql>-<N>.txt;
 # the run's files (server logs, wrk output, parameters) stay in benchmarks/target/bench-<db>-<N>/.
 # Needs: a build (./mvnw -DskipTests install), wrk, curl, jq, python3, a JDK (Debian packages).
@@ -100,6 +101,8 @@ ceiling=$(java "$here/SigningCeiling.java" 5 | awk '{print $2}')
 # --- 3. the database and the server --------------------------------------------------------
 export BASTION_ADMIN_PASSWORD=bench-admin-pw BASTION_BASE_URL=$base BASTION_DATA_DIR=$run/server/data
 export BASTION_AUTHORIZE_RATE_LIMIT=0   # the only rate limit (README: settings)
+export BASTION_IMPORT_DIR=$run/server/data/bulk   # the bulk import reads the export's files where they are
+mkdir -p "$BASTION_IMPORT_DIR"
 # The largest Synthea bundles are larger than the default request limit (a 48th of the heap,
 # 10.7 MB at WildFly's 512 MB): the limit is raised to fit the largest (at most 64 MB), and the
 # bundles over 8 MB are sent one at a time (two of them at once would take the whole heap).
@@ -248,6 +251,36 @@ measure introspect "introspection of the client's own tokens (500)" "$jvm" "$bas
   BENCH_PATH=/oauth2/introspect BENCH_PARAMS="$run/tokens.tsv" BENCH_BODY='token={token}' BENCH_EXPECT='"active":true'
 cpu_share=$(calc %.2f "($(cpu_ticks "$jvm") - $cpu_start) / $ticks / ($(now) - $wall_start)")
 rss_after=$(rss_mb "$jvm")
+
+# --- 6b. bulk data: everything exported, then its files imported back from the server's import
+# folder (BASTION_IMPORT_DIR, the bulk folder): the same ids, so each line is an update, a new version
+poll_bulk() { # STATUS_URL OUT: waits for the manifest, into OUT
+  until [ "$(curl -s -o "$2" -w '%{http_code}' -H "Authorization: Bearer $token" "$1")" = 200 ]; do sleep 0.5; done
+}
+echo "Bulk export of every resource ..."
+bulk_start=$(now)
+export_status=$(curl -fsS -D - -o /dev/null -H "Authorization: Bearer $token" -H 'Prefer: respond-async' "$fhir/\$export" \
+  | tr -d '\r' | awk 'tolower($1) == "content-location:" {print $2}')
+poll_bulk "$export_status" "$run/export-manifest.json"
+export_seconds=$(calc %.1f "$(now) - $bulk_start")
+exported=$(jq '[.output[].count] | add' "$run/export-manifest.json")
+export_rate=$(calc %.0f "$exported / $export_seconds")
+echo "Exported $exported resources in $export_seconds s: $export_rate resources/s"
+echo "Bulk import of the exported files ..."
+job=${export_status##*/}
+jq --arg job "$job" '{resourceType: "Parameters", parameter: ([{name: "inputFormat", valueString: "application/fhir+ndjson"}]
+  + [.output[] | {name: "input", part: [{name: "type", valueString: .type}, {name: "url", valueUri: ("file:" + $job + "/" + .type + ".ndjson")}]}])}' \
+  "$run/export-manifest.json" > "$run/import-parameters.json"
+bulk_start=$(now)
+import_status=$(curl -fsS -D - -o /dev/null -H "Authorization: Bearer $token" -H 'Prefer: respond-async' \
+  -H 'Content-Type: application/fhir+json' --data-binary @"$run/import-parameters.json" "$fhir/\$import" \
+  | tr -d '\r' | awk 'tolower($1) == "content-location:" {print $2}')
+poll_bulk "$import_status" "$run/import-manifest.json"
+import_seconds=$(calc %.1f "$(now) - $bulk_start")
+imported=$(jq '[.output[].count] | add' "$run/import-manifest.json")
+import_errors=$(jq '[.error[].count] | add // 0' "$run/import-manifest.json")
+import_rate=$(calc %.0f "$imported / $import_seconds")
+echo "Imported $imported resources in $import_seconds s: $import_rate resources/s ($import_errors lines failed)"
 # the collector's share of the run (jstat: young and full collections and their seconds since the start)
 gc=$(jstat -gc "$jvm" 2>/dev/null | awk 'NR == 2 { for (i = 1; i <= NF; i++) v[h[i]] = $i; printf "%d young, %d full collections, %.1f s in all", v["YGC"], v["FGC"], v["GCT"] } NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i }')
 db_size=$(du -sm "$run/server/data" 2>/dev/null | cut -f1)
@@ -306,6 +339,8 @@ ratio() { calc %.2f "($2 > 0) ? $1 / $2 : 0"; }
   echo
   echo "load: $resources resources in $load_seconds s ($bundle_count bundles, $failed failed, two at a time): $load_rate resources/s"
   [ -n "${BASTION_FHIR_MAX_BODY_BYTES:-}" ] && echo "      (BASTION_FHIR_MAX_BODY_BYTES=$BASTION_FHIR_MAX_BODY_BYTES for the largest bundle, $largest bytes)"
+  echo "bulk export of everything: $exported resources in $export_seconds s: $export_rate resources/s"
+  echo "bulk import of those files (the same ids: updates): $imported resources in $import_seconds s: $import_rate resources/s, $import_errors lines failed"
   echo "start to /health/ready: $ready s; server RSS idle $rss_idle MB, after the runs $rss_after MB; Keycloak RSS after its runs $kc_rss MB"
   echo "server CPU from the first run to the last: $cpu_share cores of $cores (wrk runs on the same machine)"
   echo "server garbage collection since its start: ${gc:-jstat unavailable}"
