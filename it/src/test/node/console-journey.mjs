@@ -15,7 +15,7 @@
 // One line per step, "PASS name" or "FAIL name: reason", then a JSON summary line
 // {"passed":[...],"failed":[...]}. Exit code 0 only when every step passed.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import * as jose from 'jose';
@@ -365,6 +365,63 @@ async function main() {
         check(rows === 1, `the client has ${rows} tokens listed, expected 1`);
         check((await $('tokens-table').innerText()).includes(state.confidentialId), 'the token row does not name the client');
         await screenshot('console-tokens');
+    });
+
+    await step('bulk-export-list', ['client-credentials-with-console-secret'], async () => {
+        // the client the console created, with system/*.rs, is a backend service: it exports, the console lists it
+        const kickOff = await fetch(`${BASE}/fhir/r4/$export?_type=Patient`, {
+            headers: { authorization: `Bearer ${state.clientToken}`, prefer: 'respond-async', accept: 'application/fhir+json' },
+        });
+        check(kickOff.status === 202, `the export kick-off answered ${kickOff.status} ${await kickOff.text()}`);
+        const statusUrl = kickOff.headers.get('content-location');
+        const jobId = statusUrl.split('/').pop();
+        for (let i = 0; i < 100; i++) {
+            const polled = await fetch(statusUrl, { headers: { authorization: `Bearer ${state.clientToken}` } });
+            if (polled.status === 200) {
+                break;
+            }
+            await new Promise((r) => setTimeout(r, 300));
+        }
+        await openPage('bulk-exports', 'page-bulk-exports');
+        await expectVisible('bulk-exports-table', 'the list of exports');
+        const row = page.locator(`[data-test="bulk-exports-table"] tbody tr[data-job="${jobId}"]`);
+        await row.waitFor({ state: 'visible' });
+        const text = await row.innerText();
+        check(text.includes(state.confidentialId), `the export's row does not name its client: ${text}`);
+        check(text.includes('Completed') && text.includes('Patient'), `the export's row reads "${text}"`);
+        check(await row.locator('[data-test="bulk-progress"]').getAttribute('data-status') === 'completed', 'the progress bar is not full');
+        await screenshot('console-bulk-exports');
+    });
+
+    await step('bulk-import', ['client-credentials-with-console-secret'], async () => {
+        await openPage('bulk-imports', 'page-bulk-imports');
+        await $('bulk-import-form-submit').click();
+        await expectVisible('error-bulk-file', 'the message asking for a file');
+        check((await $('error-bulk-file').innerText()).trim().length > 0, 'importing without a file gives no message');
+        const family = `Console${RUN}`;
+        const lines = [
+            `{"resourceType":"Patient","id":"console-${RUN}","name":[{"family":"${family}"}]}`,
+            'this line is not JSON',
+            `{"resourceType":"Patient","name":[{"family":"${family}"}],"birthDate":"2001-02-03"}`,
+            `{"resourceType":"Observation","status":"final","code":{"text":"not a Patient"}}`,
+        ];
+        const file = resolve(SCREENSHOT_DIR, `import-${RUN}.ndjson`);
+        await writeFile(file, lines.join('\n') + '\n');
+        await fill('type', 'Patient');
+        await $('bulk-file').setInputFiles(file);
+        await $('bulk-import-form-submit').click();
+        await page.waitForFunction(() => document.querySelector('[data-test="bulk-import-current"] [data-test="bulk-progress"]')
+            ?.dataset.status === 'completed', undefined, { timeout: 60_000 });
+        const counts = (await $('bulk-counts').innerText()).trim();
+        check(counts.includes('Patient') && counts.includes('2'), `the import's counts read "${counts}"`);
+        await expectVisible('bulk-errors', 'the error file of the import');
+        const errors = await $('bulk-errors').innerText();
+        check(errors.includes('Line 2 ') && errors.includes('Line 4 ') && !errors.includes('Line 1 ') && !errors.includes('Line 3 '),
+            `the error file reads: ${errors}`);
+        const found = await fetch(`${BASE}/fhir/r4/Patient?family=${family}&_summary=count`, { headers: { authorization: `Bearer ${state.clientToken}` } })
+            .then((r) => r.json()).catch(() => ({}));
+        check(found.total === 2, `the imported Patients are not found: ${JSON.stringify(found)}`);
+        await screenshot('console-bulk-import');
     });
 
     await step('edit-client', ['confidential-client'], async () => {

@@ -133,12 +133,14 @@ export async function api(method, path, body, query) {
     const params = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')) : null;
     const url = `${API}${path}${params && [...params].length ? `?${params}` : ''}`;
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json, application/fhir+json' };
+    // a file (an import's NDJSON) goes as it is; anything else as JSON
+    const raw = typeof Blob !== 'undefined' && body instanceof Blob;
     if (body !== undefined) {
-        headers['content-type'] = 'application/json';
+        headers['content-type'] = raw ? (body.type || 'application/fhir+ndjson') : 'application/json';
     }
     let response;
     try {
-        response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        response = await fetch(url, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
     } catch (error) {
         throw new ApiError(0, { error: 'network', error_description: error.message });
     }
@@ -148,6 +150,10 @@ export async function api(method, path, body, query) {
         return new Promise(() => {});
     }
     const text = await response.text();
+    if (response.ok && (response.headers.get('content-type') || '').includes('ndjson')) {
+        // an error file: the lines as they are
+        return text;
+    }
     let data = null;
     try {
         data = text ? JSON.parse(text) : null;

@@ -14,6 +14,7 @@ import * as tokens from './pages/tokens.js';
 import * as audit from './pages/audit.js';
 import * as iat from './pages/initial-access-tokens.js';
 import * as launch from './pages/launch.js';
+import * as bulk from './pages/bulk.js';
 
 const NAV = [
     [null, [['overview', '#/', 'nav.overview', 'M3 12l9-8 9 8M5 10v10h14V10']]],
@@ -30,6 +31,8 @@ const NAV = [
     ]],
     ['nav.group.ops', [
         ['launch', '#/launch', 'nav.launch', 'M6 4l13 8-13 8z'],
+        ['bulk-exports', '#/bulk/exports', 'nav.bulkExports', 'M12 3v12M7 10l5 5 5-5M4 19h16'],
+        ['bulk-imports', '#/bulk/imports', 'nav.bulkImports', 'M12 15V3M7 8l5-5 5 5M4 19h16'],
         ['audit', '#/audit', 'nav.audit', 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3'],
         ['settings', '#/settings', 'nav.settings', 'M12 15a3 3 0 100-6 3 3 0 000 6zM19 12l2-1-2-4-2 1-2-2V4h-4v2l-2 2-2-1-2 4 2 1v0l-2 1 2 4 2-1 2 2v2h4v-2l2-2 2 1 2-4z'],
     ]],
@@ -52,6 +55,8 @@ const ROUTES = [
     [/^\/audit$/, 'audit', (m, q) => audit.render(q)],
     [/^\/initial-access-tokens$/, 'iat', () => iat.render()],
     [/^\/launch$/, 'launch', () => launch.render()],
+    [/^\/bulk\/exports$/, 'bulk-exports', () => bulk.renderExports()],
+    [/^\/bulk\/imports$/, 'bulk-imports', () => bulk.renderImports()],
 ];
 
 const main = h('main', { class: 'content', id: 'main', 'data-test': 'content' });

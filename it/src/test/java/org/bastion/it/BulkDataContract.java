@@ -526,4 +526,60 @@ abstract class BulkDataContract extends OAuthClientSupport {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(400, empty.statusCode(), empty.body());
     }
+
+    // --- the admin API (the console's) -------------------------------------------------------------
+
+    HttpResponse<String> adminCall(String method, String path, String body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/api" + path)).header("Authorization", "Bearer " + adminToken())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return browser.send(request.build());
+    }
+
+    @Test
+    void anAdminImportsAFileSeesEveryJobWithItsProgressReadsTheErrorsAndCancels() throws Exception {
+        String family = "AdminImport" + UUID.randomUUID().toString().substring(0, 6);
+        HttpResponse<String> started = adminCall("POST", "/bulk-jobs/imports?type=Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\""
+                + family + "\"}]}\n{\"resourceType\":\"Patient\",\"birthDate\":\"nope\"}\n{\"resourceType\":\"Patient\",\"name\":[{\"family\":\""
+                + family + "\"}]}\n", "application/fhir+ndjson");
+        assertEquals(202, started.statusCode(), started.body());
+        String id = json(started).getAsString("id");
+        JSONObject job = json(started);
+        for (int i = 0; i < 300 && !"completed".equals(job.getAsString("status")); i++) {
+            Thread.sleep(200);
+            job = json(adminCall("GET", "/bulk-jobs/" + id, null, null));
+            assertFalse("failed".equals(job.getAsString("status")), job.toJSONString());
+        }
+        assertEquals("completed", job.getAsString("status"), job.toJSONString());
+        assertEquals(2L, ((Number) job.get("resources")).longValue(), job.toJSONString());
+        assertEquals(1L, ((Number) job.get("errors")).longValue());
+        assertEquals(1.0, ((Number) job.get("done")).doubleValue());
+        assertEquals(2, total("Patient?family=" + family), "the admin's import wrote the good lines");
+        HttpResponse<String> errors = adminCall("GET", "/bulk-jobs/" + id + "/errors.ndjson", null, null);
+        assertEquals(200, errors.statusCode(), errors.body());
+        assertTrue(errors.body().contains("Line 2 ") && errors.body().contains("nope"), errors.body());
+
+        HttpResponse<String> imports = adminCall("GET", "/bulk-jobs?kind=import", null, null);
+        assertTrue(imports.body().contains(id), "the import is listed");
+        String export = kickOff(backendToken, "/$export?_type=Patient").headers().firstValue("Content-Location").orElseThrow();
+        String exportId = export.substring(export.lastIndexOf('/') + 1);
+        HttpResponse<String> exports = adminCall("GET", "/bulk-jobs?kind=export", null, null);
+        assertTrue(exports.body().contains(exportId) && exports.body().contains("\"progress\""), "every client's exports are listed: " + exports.body());
+        assertEquals(404, adminCall("GET", "/bulk-jobs/" + exportId + "/Patient.ndjson", null, null).statusCode(),
+                "an admin lists exports but is not served their resources");
+
+        assertEquals(204, adminCall("DELETE", "/bulk-jobs/" + exportId, null, null).statusCode());
+        assertEquals(404, fhir(backendToken, "GET", export, null).statusCode(), "the client's export is cancelled");
+        assertEquals(404, adminCall("DELETE", "/bulk-jobs/" + exportId, null, null).statusCode());
+
+        HttpResponse<String> unknownType = adminCall("POST", "/bulk-jobs/imports?type=Nonsense", "{}", "application/fhir+ndjson");
+        assertEquals(400, unknownType.statusCode(), unknownType.body());
+        assertTrue(unknownType.body().contains("error_description"), unknownType.body());
+        assertEquals(400, adminCall("POST", "/bulk-jobs/imports?type=Patient", "", "application/fhir+ndjson").statusCode(), "an empty file");
+        HttpResponse<String> notAdmin = browser.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/api/bulk-jobs"))
+                .header("Authorization", "Bearer " + backendToken).build());
+        assertTrue(notAdmin.statusCode() == 401 || notAdmin.statusCode() == 403, "a backend service is no admin: " + notAdmin.statusCode());
+    }
 }

@@ -147,6 +147,22 @@ public class BulkExports {
         return new ExportFile(path, state.bytes());
     }
 
+    /** An admin cancels any job (the console): false when it was cancelled already or is gone. */
+    public boolean adminCancel(String id) {
+        Instant now = Instant.now();
+        boolean cancelled = jobs.cancel(id, now, now.plus(settings.bulkRetention()));
+        files.delete(id);
+        return cancelled;
+    }
+
+    /** A job's error file, for an admin (the console): what failed and why, no resources. Empty when it has none. */
+    public java.util.Optional<ExportFile> errorFile(String id) {
+        return jobs.find(id).filter(job -> job.status() != BulkJob.Status.CANCELLED)
+                .map(job -> ExportProgress.parse(job.progress()).files().get(ImportProgress.ERRORS))
+                .filter(state -> Files.exists(files.folder(id).resolve(ImportProgress.ERRORS)))
+                .map(state -> new ExportFile(files.folder(id).resolve(ImportProgress.ERRORS), state.bytes()));
+    }
+
     /** A file to stream: its path and how many of its bytes belong to the export. */
     public record ExportFile(Path path, long bytes) {
     }
@@ -366,7 +382,7 @@ public class BulkExports {
         Path folder = files.folder(id);
         try {
             Files.createDirectories(folder);
-            try (FileChannel channel = files.append(id, "errors.ndjson")) {
+            try (FileChannel channel = files.append(id, ImportProgress.ERRORS)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -377,7 +393,7 @@ public class BulkExports {
         } catch (IOException e) {
             throw new UncheckedIOException("Bulk export " + id + ": cannot write its files in " + folder, e);
         }
-        return new ExportProgress(0, null, Map.of("errors.ndjson", new ExportProgress.FileState(ExportProgress.ERROR, "OperationOutcome",
+        return new ExportProgress(0, null, Map.of(ImportProgress.ERRORS, new ExportProgress.FileState(ExportProgress.ERROR, "OperationOutcome",
                 notes.size(), bytes.length)));
     }
 }

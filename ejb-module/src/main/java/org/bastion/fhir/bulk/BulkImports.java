@@ -46,6 +46,10 @@ import java.util.regex.Pattern;
 public class BulkImports {
 
     public static final String UPLOAD_PATH = "$import-upload";
+    /** The owner of an admin's import (the console's): this prefix and the admin's user id, never a client's id (those are UUIDs or names without it). */
+    public static final String ADMIN = "admin-user:";
+    /** What an admin's import may do: create and update any type, as a backend service with these scopes would. */
+    static final String ADMIN_SCOPES = "system/*.cu";
     private static final Pattern UPLOAD = Pattern.compile(".*/" + Pattern.quote(UPLOAD_PATH) + "/([0-9a-f\\-]{36})");
     private static final String NDJSON = "application/fhir+ndjson";
 
@@ -68,8 +72,12 @@ public class BulkImports {
     /** Stores an upload of the client, streamed to a file: its id, for [base]/$import-upload/ID. */
     public Upload upload(BulkExports.Requester requester, InputStream body) {
         writePolicy(requester);
+        return store(requester.clientId(), body);
+    }
+
+    private Upload store(String owner, InputStream body) {
         String id = UUID.randomUUID().toString();
-        Path path = uploads(requester.clientId()).resolve(id + ".ndjson");
+        Path path = uploads(owner).resolve(id + ".ndjson");
         try {
             Files.createDirectories(path.getParent());
             long bytes;
@@ -134,6 +142,26 @@ public class BulkImports {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         jobs.create(new BulkJob(id, BulkJob.Kind.IMPORT, requester.clientId(), String.join(" ", requester.scopes()), requestUrl,
                 new ImportRequest(ndjson, resolved).json(), now, ImportProgress.START.json()));
+        BulkJobs.start(BulkJob.Kind.IMPORT, id);
+        return id;
+    }
+
+    /**
+     * An admin's import from the console: the body stored as an upload of the admin, then imported
+     * with system/*.cu for as long as the admin stays an enabled admin. The job's id.
+     */
+    public String adminImport(String adminUserId, String type, boolean ndjson, InputStream body, String requestUrl) {
+        if (type == null || !Fhir.isResourceType(type) || type.equals(FhirRepository.AUDIT_EVENT)) {
+            throw new FhirException(400, IssueType.INVALID, "type '" + type + "' is not a resource type this server imports");
+        }
+        String owner = ADMIN + adminUserId;
+        Upload upload = store(owner, body);
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String url = settings.fhirBase() + "/" + UPLOAD_PATH + "/" + upload.id();
+        jobs.create(new BulkJob(id, BulkJob.Kind.IMPORT, owner, ADMIN_SCOPES, requestUrl,
+                new ImportRequest(ndjson, List.of(new ImportRequest.Input(type, url, "upload:" + upload.id()))).json(), now,
+                ImportProgress.START.json()));
         BulkJobs.start(BulkJob.Kind.IMPORT, id);
         return id;
     }

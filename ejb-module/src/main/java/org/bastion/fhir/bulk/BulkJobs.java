@@ -39,6 +39,12 @@ public class BulkJobs {
         return Optional.ofNullable(em.find(BulkJob.class, id));
     }
 
+    /** The latest jobs of a kind, of every client, newest first (the console's lists). */
+    public List<BulkJob> recent(BulkJob.Kind kind, int max) {
+        return em.createQuery("select j from BulkJob j where j.kind = :kind order by j.createdAt desc", BulkJob.class)
+                .setParameter("kind", kind).setMaxResults(max).getResultList();
+    }
+
     /**
      * A node takes the job for a batch execution: when it is accepted and not yet taken, or running
      * with no sign of life since staleBefore (its node died or stopped). Committed at once.

@@ -124,7 +124,9 @@ public class ImportWrites {
 
     private void authorize(BulkJob job) {
         try {
-            access.set(policies.clientPolicy(job.clientId(), List.of(job.scopes().split(" "))));
+            List<String> scopes = List.of(job.scopes().split(" "));
+            access.set(job.clientId().startsWith(BulkImports.ADMIN) ? policies.adminPolicy(job.clientId().substring(BulkImports.ADMIN.length()), scopes)
+                    : policies.clientPolicy(job.clientId(), scopes));
         } catch (InvalidTokenException e) {
             throw new Stopped("The import stopped: " + e.getMessage());
         }

@@ -110,6 +110,8 @@ public class ServerMetadataFactory {
         JSONObject bulk = new JSONObject();
         bulk.put("export", List.of(settings.fhirBase() + "/$export", settings.fhirBase() + "/Patient/$export",
                 settings.fhirBase() + "/Group/[id]/$export"));
+        bulk.put("import", settings.fhirBase() + "/$import");
+        bulk.put("import_upload", settings.fhirBase() + "/$import-upload");
         json.put("bulk_data", bulk);
         return json.toJSONString();
     }

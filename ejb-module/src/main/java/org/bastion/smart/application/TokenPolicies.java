@@ -164,6 +164,19 @@ public class TokenPolicies {
         return AccessPolicy.of(scopes.stream().flatMap(scope -> stillAllowed(scope, client).stream()).toList(), null, Reach.NOTHING);
     }
 
+    /**
+     * The policy of an admin's own bulk job (an import started in the console): the scopes it was
+     * given, as long as the user exists, is enabled and still holds the admin role; no patient or user
+     * reach, so only system/ scopes count.
+     */
+    public AccessPolicy adminPolicy(String userId, java.util.Collection<String> scopes) throws InvalidTokenException {
+        BastionUser user = standing(userId).user();
+        if (user == null || !user.enabled() || !user.hasRole(BastionUser.ADMIN_ROLE)) {
+            throw new InvalidTokenException("The admin who started it (user " + userId + ") is no longer an enabled admin");
+        }
+        return AccessPolicy.of(List.copyOf(scopes), null, Reach.NOTHING);
+    }
+
     public AccessPolicy policy(VerifiedAccessToken token, boolean ownToken) throws InvalidTokenException {
         if (!ownToken) {
             // an external issuer's user claim is its word: a Patient reaches their own record, anyone else nothing

@@ -15,10 +15,10 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.bastion.fhir.bulk.BulkExports;
 import org.bastion.fhir.bulk.BulkJob;
+import org.bastion.fhir.bulk.BulkJobView;
 import org.bastion.fhir.bulk.ExportProgress;
 import org.bastion.fhir.bulk.ExportRequest;
 import org.bastion.fhir.bulk.ImportProgress;
-import org.bastion.fhir.bulk.ImportRequest;
 import org.bastion.platform.BastionSettings;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -63,9 +63,7 @@ public class BulkStatusResource {
         BulkJob job = exports.status(ExportKickOffs.requester(security), id);
         boolean export = job.kind() == BulkJob.Kind.EXPORT;
         return switch (job.status()) {
-            case ACCEPTED, RUNNING -> Response.accepted().header("X-Progress", export
-                            ? progress(job, ExportRequest.parse(job.parameters()), ExportProgress.parse(job.progress()))
-                            : importProgress(job, ImportRequest.parse(job.parameters()), ImportProgress.parse(job.progress())))
+            case ACCEPTED, RUNNING -> Response.accepted().header("X-Progress", BulkJobView.of(job).progress())
                     .header("Retry-After", "2").build();
             case FAILED -> OperationOutcomes.error(500, IssueType.EXCEPTION, "The " + (export ? "export" : "import") + " failed: "
                     + job.message(), headers).build();
@@ -100,27 +98,6 @@ public class BulkStatusResource {
             }
         };
         return Response.ok(body, NDJSON).header(HttpHeaders.CONTENT_LENGTH, file.bytes()).build();
-    }
-
-    /** X-Progress: how far it got, in words. */
-    static String progress(BulkJob job, ExportRequest request, ExportProgress progress) {
-        if (job.status() == BulkJob.Status.ACCEPTED) {
-            return "accepted, starting";
-        }
-        int unit = progress.unit();
-        String where = unit < request.types().size() ? request.types().get(unit) + " (type " + (unit + 1) + " of " + request.types().size() + ")"
-                : "deleted resources";
-        return "exporting " + where + ", " + progress.processed() + " resources written";
-    }
-
-    /** X-Progress of an import: the input and line it got to, what it wrote, how many lines failed. */
-    static String importProgress(BulkJob job, ImportRequest request, ImportProgress progress) {
-        if (job.status() == BulkJob.Status.ACCEPTED) {
-            return "accepted, starting";
-        }
-        int input = Math.min(progress.input(), request.inputs().size() - 1);
-        return "importing input " + (input + 1) + " of " + request.inputs().size() + " (" + request.inputs().get(input).url() + ") after line "
-                + progress.line() + ", " + progress.processed() + " resources written, " + progress.errorCount() + " lines failed";
     }
 
     /** An import's manifest: what it wrote per type, and the error file (an OperationOutcome a failed line, with its line number). */
