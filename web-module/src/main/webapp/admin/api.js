@@ -132,7 +132,7 @@ export async function api(method, path, body, query) {
     }
     const params = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')) : null;
     const url = `${API}${path}${params && [...params].length ? `?${params}` : ''}`;
-    const headers = { authorization: `Bearer ${token}`, accept: 'application/json, application/fhir+json' };
+    const headers = { authorization: `Bearer ${token}`, accept: 'application/json, application/fhir+json, application/fhir+ndjson' };
     // a file (an import's NDJSON) goes as it is; anything else as JSON
     const raw = typeof Blob !== 'undefined' && body instanceof Blob;
     if (body !== undefined) {

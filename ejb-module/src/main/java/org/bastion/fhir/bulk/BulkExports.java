@@ -102,7 +102,7 @@ public class BulkExports {
             files.delete(id);
             throw e;
         }
-        BulkJobs.start(BulkJob.Kind.EXPORT, id);
+        BulkJob.Kind.EXPORT.start(id);
         return id;
     }
 
@@ -128,10 +128,13 @@ public class BulkExports {
     /** A completed export's file, as its progress records it, for the client that started it and as long as it may read the type. */
     public ExportFile file(Requester requester, String id, String name) {
         BulkJob job = status(requester, id);
-        ExportProgress.FileState state = job.status() == BulkJob.Status.COMPLETED ? ExportProgress.parse(job.progress()).files().get(name) : null;
+        ExportProgress.FileState found = ExportProgress.parse(job.progress()).files().get(name);
+        // a completed job's files; of a failed one, its error file (what went wrong up to the failure)
+        ExportProgress.FileState state = job.status() == BulkJob.Status.COMPLETED
+                || job.status() == BulkJob.Status.FAILED && found != null && found.kind().equals(ExportProgress.ERROR) ? found : null;
         Path path = files.file(id, name);
         if (state == null || path == null || !Files.exists(path)) {
-            throw new FhirException(404, IssueType.NOTFOUND, "Bulk export " + id + " has no file '" + name + "'"
+            throw new FhirException(404, IssueType.NOTFOUND, "Bulk job " + id + " has no file '" + name + "'"
                     + (job.status() == BulkJob.Status.COMPLETED ? "" : " yet: it is " + job.status().name().toLowerCase()));
         }
         if (job.kind() == BulkJob.Kind.EXPORT && state.kind().equals(ExportProgress.OUTPUT)) {
@@ -186,11 +189,11 @@ public class BulkExports {
     /** Only Bastion's own tokens of a client acting for itself start, see or fetch an export: never an external issuer's or a user's. */
     static void backendService(Requester requester) {
         if (!requester.issuedHere()) {
-            throw new FhirException(403, IssueType.FORBIDDEN, "Bulk export is for Bastion's backend services: a token of an external"
+            throw new FhirException(403, IssueType.FORBIDDEN, "Bulk data is for Bastion's backend services: a token of an external"
                     + " issuer neither starts nor reads one; get a token from this server's token endpoint with client_credentials");
         }
         if (requester.clientId() == null || !requester.clientId().equals(requester.subject())) {
-            throw new FhirException(403, IssueType.FORBIDDEN, "Bulk export is for backend services acting for themselves (SMART Backend"
+            throw new FhirException(403, IssueType.FORBIDDEN, "Bulk data is for backend services acting for themselves (SMART Backend"
                     + " Services: the client_credentials grant, ideally with private_key_jwt); this token acts for user '" + requester.subject() + "'");
         }
     }

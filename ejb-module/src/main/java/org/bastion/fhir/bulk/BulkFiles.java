@@ -102,8 +102,8 @@ public class BulkFiles {
         }
     }
 
-    /** Removes the uploads (files for imports) last written before a time: how many went. */
-    public int expireUploads(java.time.Instant before) {
+    /** Removes the uploads (files for imports) last written before a time, but those named in keep (still to be read): how many went. */
+    public int expireUploads(java.time.Instant before, java.util.Set<String> keep) {
         Path uploads = settings.bulkDirectory().resolve("uploads");
         if (!Files.isDirectory(uploads)) {
             return 0;
@@ -111,7 +111,9 @@ public class BulkFiles {
         int removed = 0;
         try (Stream<Path> walk = Files.walk(uploads, 2)) {
             for (Path path : walk.filter(Files::isRegularFile).toList()) {
-                if (Files.getLastModifiedTime(path).toInstant().isBefore(before) && Files.deleteIfExists(path)) {
+                String name = path.getFileName().toString();
+                boolean kept = keep.contains(name.endsWith(".ndjson") ? name.substring(0, name.length() - ".ndjson".length()) : name);
+                if (!kept && Files.getLastModifiedTime(path).toInstant().isBefore(before) && Files.deleteIfExists(path)) {
                     removed++;
                 }
             }

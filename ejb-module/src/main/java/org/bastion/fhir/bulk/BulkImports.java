@@ -95,6 +95,12 @@ public class BulkImports {
             } catch (IOException ignored) {
                 // the upload failed already; a leftover goes with the uploads' expiry
             }
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause.getClass().getSimpleName().equals("RequestTooBigException") || String.valueOf(cause.getMessage()).contains("UT000020")) {
+                    throw new FhirException(413, IssueType.TOOCOSTLY, "The upload is larger than this server takes in one request (the"
+                            + " HTTP listener's max-post-size, 64 MB as shipped): split it, or have an admin place it in BASTION_IMPORT_DIR");
+                }
+            }
             throw new UncheckedIOException("The upload could not be stored", e);
         }
     }
@@ -142,7 +148,7 @@ public class BulkImports {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         jobs.create(new BulkJob(id, BulkJob.Kind.IMPORT, requester.clientId(), String.join(" ", requester.scopes()), requestUrl,
                 new ImportRequest(ndjson, resolved).json(), now, ImportProgress.START.json()));
-        BulkJobs.start(BulkJob.Kind.IMPORT, id);
+        BulkJob.Kind.IMPORT.start(id);
         return id;
     }
 
@@ -162,7 +168,7 @@ public class BulkImports {
         jobs.create(new BulkJob(id, BulkJob.Kind.IMPORT, owner, ADMIN_SCOPES, requestUrl,
                 new ImportRequest(ndjson, List.of(new ImportRequest.Input(type, url, "upload:" + upload.id()))).json(), now,
                 ImportProgress.START.json()));
-        BulkJobs.start(BulkJob.Kind.IMPORT, id);
+        BulkJob.Kind.IMPORT.start(id);
         return id;
     }
 
@@ -173,7 +179,7 @@ public class BulkImports {
                     + "/ID) or file:PATH in the server's import folder");
         }
         Matcher upload = UPLOAD.matcher(url);
-        if (upload.matches()) {
+        if (upload.matches() && url.startsWith(settings.fhirBase() + "/")) {
             if (!Files.isRegularFile(uploads(requester.clientId()).resolve(upload.group(1) + ".ndjson"))) {
                 throw new FhirException(404, IssueType.NOTFOUND, "No upload " + upload.group(1) + " of client '" + requester.clientId()
                         + "': it expired, or another client made it");
@@ -205,7 +211,16 @@ public class BulkImports {
             return uploads(job.clientId()).resolve(input.location().substring("upload:".length()) + ".ndjson");
         }
         Path folder = settings.importDirectory().orElseThrow(() -> new IllegalStateException("BASTION_IMPORT_DIR is no longer set"));
-        return folder.resolve(input.location().substring("file:".length()));
+        try {
+            Path root = folder.toRealPath();
+            Path file = root.resolve(input.location().substring("file:".length())).toRealPath();
+            if (!file.startsWith(root)) {
+                throw new IllegalStateException(input.location() + " now leads out of BASTION_IMPORT_DIR (a link changed since the kick-off)");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(input.location() + " cannot be read from BASTION_IMPORT_DIR", e);
+        }
     }
 
     private AccessPolicy writePolicy(BulkExports.Requester requester) {

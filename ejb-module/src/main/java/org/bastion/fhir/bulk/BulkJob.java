@@ -27,6 +27,13 @@ public class BulkJob {
         Kind(String batchJob) {
             this.batchJob = batchJob;
         }
+
+        /** Starts a batch execution for a job of this kind; the execution takes the job row before it does anything. */
+        public long start(String jobId) {
+            java.util.Properties parameters = new java.util.Properties();
+            parameters.setProperty("job", jobId);
+            return jakarta.batch.runtime.BatchRuntime.getJobOperator().start(batchJob, parameters);
+        }
     }
 
     public enum Status {

@@ -23,13 +23,6 @@ public class BulkJobs {
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
-    /** Starts a batch execution for a job; the execution takes the job row before it does anything. */
-    public static long start(BulkJob.Kind kind, String jobId) {
-        java.util.Properties parameters = new java.util.Properties();
-        parameters.setProperty("job", jobId);
-        return jakarta.batch.runtime.BatchRuntime.getJobOperator().start(kind.batchJob, parameters);
-    }
-
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void create(BulkJob job) {
         em.persist(job);
@@ -37,6 +30,17 @@ public class BulkJobs {
 
     public Optional<BulkJob> find(String id) {
         return Optional.ofNullable(em.find(BulkJob.class, id));
+    }
+
+    /** The uploads that imports not yet finished will read (their ids): kept past their expiry until then. */
+    public java.util.Set<String> uploadsInUse() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        em.createQuery("select j from BulkJob j where j.kind = :kind and (j.status = :accepted or j.status = :running)", BulkJob.class)
+                .setParameter("kind", BulkJob.Kind.IMPORT).setParameter("accepted", BulkJob.Status.ACCEPTED)
+                .setParameter("running", BulkJob.Status.RUNNING).getResultList()
+                .forEach(job -> ImportRequest.parse(job.parameters()).inputs().stream().map(ImportRequest.Input::location)
+                        .filter(location -> location.startsWith("upload:")).forEach(location -> ids.add(location.substring("upload:".length()))));
+        return ids;
     }
 
     /** The latest jobs of a kind, of every client, newest first (the console's lists). */

@@ -69,7 +69,7 @@ public class BulkRecovery {
                 if (!jobs.requeue(id, now, now.minus(settings.bulkLease()))) {
                     continue;
                 }
-                long execution = BulkJobs.start(job.kind(), id);
+                long execution = job.kind().start(id);
                 LOG.info(() -> "Bulk job " + id + ": resumed as execution " + execution + " on " + NodeName.get());
             }
             for (String id : jobs.expired(now)) {
@@ -77,7 +77,7 @@ public class BulkRecovery {
                     jobs.delete(id);
                 }
             }
-            files.expireUploads(now.minus(settings.bulkRetention()));
+            files.expireUploads(now.minus(settings.bulkRetention()), jobs.uploadsInUse());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Bulk jobs were not checked; again in 10 seconds", e);
         } finally {

@@ -1,6 +1,5 @@
 package org.bastion.fhir.bulk;
 
-import ca.uhn.fhir.parser.DataFormatException;
 import jakarta.ejb.ApplicationException;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -10,12 +9,14 @@ import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import org.bastion.fhir.application.BundleProcessor;
 import org.bastion.fhir.application.Fhir;
+import org.bastion.fhir.application.FhirBodies;
 import org.bastion.fhir.application.FhirException;
 import org.bastion.fhir.application.FhirRepository;
 import org.bastion.oauth.application.InvalidTokenException;
 import org.bastion.smart.application.RequestAccess;
 import org.bastion.smart.application.TokenPolicies;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -46,6 +47,12 @@ public class ImportWrites {
 
     @Inject
     TokenPolicies policies;
+
+    @Inject
+    org.bastion.platform.BastionSettings settings;
+
+    @Inject
+    BulkFiles files;
 
     /** The job is no longer this execution's (cancelled, or taken over): nothing of the call is written. */
     @ApplicationException(rollback = true)
@@ -81,11 +88,37 @@ public class ImportWrites {
         return next;
     }
 
-    /** Moves the position on without writing (past lines whose errors were recorded in the error file). */
+    /**
+     * Reports a line that failed: holding the job's lock (so that no other execution writes the file
+     * meanwhile), appends its OperationOutcome to the error file, forces it, and moves the position
+     * past the line. The progress after it.
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public void skip(String jobId, String node, long execution, ImportProgress next) {
+    public ImportProgress reject(String jobId, String node, long execution, Line line, FhirException failure, ImportProgress progress) {
         BulkJob job = jobs.lockIfRunning(jobId, node, execution).orElseThrow(NotOurs::new);
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(failure.issueType())
+                .setDiagnostics("Line " + line.line() + " of input " + (line.input() + 1) + " (" + line.source() + "): " + failure.getMessage())
+                .addExpression("line " + line.line());
+        byte[] bytes = (Fhir.json(outcome) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ExportProgress.FileState before = progress.errors();
+        try (java.nio.channels.FileChannel channel = files.append(jobId, ImportProgress.ERRORS)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Bulk job " + jobId + ": writing its error file failed", e);
+        }
+        if (before == null) {
+            files.syncFolder(jobId);
+        }
+        ImportProgress next = progress.after(line.input(), line.endOffset(), line.line(), Map.of())
+                .withErrors(new ExportProgress.FileState(ExportProgress.ERROR, "OperationOutcome", (before == null ? 0 : before.lines()) + 1,
+                        (before == null ? 0 : before.bytes()) + bytes.length));
         jobs.advance(job, next.json(), next.processed(), Instant.now());
+        return next;
     }
 
     /** One line: a resource kept under its id (update, or create with that id) or created, or a transaction/batch Bundle as a whole. */
@@ -93,12 +126,9 @@ public class ImportWrites {
         if (line.text() == null) {
             throw new FhirException(413, IssueType.TOOCOSTLY, "the line is longer than a FHIR request may be (BASTION_FHIR_MAX_BODY_BYTES)");
         }
-        Resource resource;
-        try {
-            resource = Fhir.parse(line.text());
-        } catch (DataFormatException | ClassCastException e) {
-            throw new FhirException(400, IssueType.STRUCTURE, "not a FHIR R4 resource in JSON: " + e.getMessage());
-        }
+        // the same strict parser and limits (size, nesting, numbers, Bundle entries) as a request's body
+        Resource resource = FhirBodies.read(new java.io.ByteArrayInputStream(line.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                settings.fhirLimits(), false, "line");
         if (!resource.fhirType().equals(line.type())) {
             throw new FhirException(400, IssueType.INVALID, "a " + resource.fhirType() + ", where the input's type is " + line.type());
         }

@@ -108,7 +108,6 @@ public class BulkJobsResource {
 
     @GET
     @Path("{id}/errors.ndjson")
-    @Produces("application/fhir+ndjson")
     @Operation(summary = "A bulk job's error file", description = "An OperationOutcome a line: each failed line of an import with its number,"
             + " or what an export left out.")
     @APIResponse(responseCode = "404", description = "No such job, or no error file")

@@ -1,6 +1,5 @@
-package org.bastion.fhir.rest;
+package org.bastion.fhir.application;
 
-import org.bastion.fhir.application.FhirException;
 import org.bastion.fhir.domain.FhirLimits;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -16,10 +15,10 @@ import java.io.InputStream;
  * more than {@value #MAX_NUMBER_CHARS} characters or with an exponent beyond ±{@value #MAX_EXPONENT}
  * is refused before it gets there.
  */
-final class BoundedBody extends FilterInputStream {
+public final class BoundedBody extends FilterInputStream {
 
-    static final int MAX_NUMBER_CHARS = 100;
-    static final int MAX_EXPONENT = 100;
+    public static final int MAX_NUMBER_CHARS = 100;
+    public static final int MAX_EXPONENT = 100;
 
     private final FhirLimits limits;
     private final StringBuilder number = new StringBuilder();
@@ -33,13 +32,13 @@ final class BoundedBody extends FilterInputStream {
     private boolean inTag;
     private boolean closingTag;
 
-    BoundedBody(InputStream in, FhirLimits limits, boolean xml) {
+    public BoundedBody(InputStream in, FhirLimits limits, boolean xml) {
         super(in);
         this.limits = limits;
         this.xml = xml;
     }
 
-    long bytesRead() {
+    public long bytesRead() {
         return read;
     }
 
