@@ -40,6 +40,12 @@ public class ExportResource {
         return kickOffs.kickOff(level(), null, null, uriInfo, headers, security);
     }
 
+    /** A POST kick-off without a body (and so without a Content-Type), as some clients send it: the query's parameters only. */
+    @POST
+    public Response postWithoutBody() {
+        return kickOffs.kickOff(level(), null, null, uriInfo, headers, security);
+    }
+
     @POST
     @Consumes({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
     public Response post(Resource parameters) {

@@ -37,6 +37,12 @@ public class GroupExportResource {
         return kickOffs.kickOff(ExportRequest.Level.GROUP, id, null, uriInfo, headers, security);
     }
 
+    /** A POST kick-off without a body (and so without a Content-Type), as some clients send it: the query's parameters only. */
+    @POST
+    public Response postWithoutBody(@PathParam("id") String id) {
+        return kickOffs.kickOff(ExportRequest.Level.GROUP, id, null, uriInfo, headers, security);
+    }
+
     @POST
     @Consumes({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
     public Response post(@PathParam("id") String id, Resource parameters) {
