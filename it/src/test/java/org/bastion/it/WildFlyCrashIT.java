@@ -48,10 +48,11 @@ class WildFlyCrashIT {
      * A bulk export killed with SIGKILL between two chunks resumes after the restart, from the
      * position its job row recorded: the file ends with every resource exactly once. _elements
      * makes each line cost a parse, so that 20 000 Patients take seconds and the kill falls midway.
+     * Port 9480 (a server of its own: the system client the tests register is remembered per URL).
      */
     @Test
     void aBulkExportKilledMidwayResumesAfterTheRestartWithEveryResourceOnce() throws Exception {
-        WildFlyServer exporter = new WildFlyServer("crash-bulk", "standalone-bastion.xml", 800, SETTINGS);
+        WildFlyServer exporter = new WildFlyServer("crash-bulk", "standalone-bastion.xml", 1400, SETTINGS);
         exporter.clean();
         exporter.start();
         try {

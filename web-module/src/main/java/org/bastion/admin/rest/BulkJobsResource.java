@@ -62,6 +62,7 @@ public class BulkJobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The latest bulk jobs", description = "Exports (kind=export, the default) or imports (kind=import) of every client,"
             + " newest first, at most 100: status, progress in words, resources written per type and failed lines.")
+    @APIResponse(responseCode = "200", description = "The jobs, newest first")
     public String list(@QueryParam("kind") String kind) {
         BulkJob.Kind which = "import".equals(kind) ? BulkJob.Kind.IMPORT : BulkJob.Kind.EXPORT;
         JsonArrayBuilder list = Json.createArrayBuilder();
@@ -73,6 +74,7 @@ public class BulkJobsResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One bulk job")
+    @APIResponse(responseCode = "200", description = "The job: status, progress, counts, failed lines")
     @APIResponse(responseCode = "404", description = "No such job")
     public Response read(@PathParam("id") String id) {
         return jobs.find(id).map(job -> Response.ok(json(BulkJobView.of(job)).build().toString(), MediaType.APPLICATION_JSON).build())
@@ -110,6 +112,7 @@ public class BulkJobsResource {
     @Path("{id}/errors.ndjson")
     @Operation(summary = "A bulk job's error file", description = "An OperationOutcome a line: each failed line of an import with its number,"
             + " or what an export left out.")
+    @APIResponse(responseCode = "200", description = "The error file, application/fhir+ndjson")
     @APIResponse(responseCode = "404", description = "No such job, or no error file")
     public Response errors(@PathParam("id") String id) {
         return exports.errorFile(id).map(file -> {
