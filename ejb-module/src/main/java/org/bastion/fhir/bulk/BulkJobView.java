@@ -29,6 +29,8 @@ public record BulkJobView(BulkJob job, String progress, Map<String, Long> counts
         String text;
         if (job.status() == BulkJob.Status.ACCEPTED) {
             text = "accepted, starting";
+        } else if (job.status().finished()) {
+            text = ended(job, progress.processed() + " resources written");
         } else {
             int unit = progress.unit();
             String where = unit < request.types().size() ? request.types().get(unit) + " (type " + (unit + 1) + " of " + request.types().size() + ")"
@@ -45,6 +47,8 @@ public record BulkJobView(BulkJob job, String progress, Map<String, Long> counts
         String text;
         if (job.status() == BulkJob.Status.ACCEPTED) {
             text = "accepted, starting";
+        } else if (job.status().finished()) {
+            text = ended(job, progress.processed() + " resources written, " + progress.errorCount() + " lines failed");
         } else {
             int input = Math.min(progress.input(), request.inputs().size() - 1);
             text = "importing input " + (input + 1) + " of " + request.inputs().size() + " (" + request.inputs().get(input).url() + ") after line "
@@ -53,5 +57,10 @@ public record BulkJobView(BulkJob job, String progress, Map<String, Long> counts
         double done = job.status() == BulkJob.Status.COMPLETED ? 1 : request.inputs().isEmpty() ? 0
                 : Math.min(1, (double) progress.input() / request.inputs().size());
         return new BulkJobView(job, text, progress.imported(), progress.processed(), progress.errorCount(), done);
+    }
+
+    /** A finished job in words: how it ended and what it wrote. */
+    private static String ended(BulkJob job, String written) {
+        return job.status().name().toLowerCase(java.util.Locale.ROOT) + ", " + written;
     }
 }
