@@ -23,7 +23,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -386,10 +385,7 @@ public class BulkExports {
         try {
             Files.createDirectories(folder);
             try (FileChannel channel = files.append(id, ImportProgress.ERRORS)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                BulkFiles.writeFully(channel, bytes);
                 channel.force(true);
             }
             files.syncFolder(id);

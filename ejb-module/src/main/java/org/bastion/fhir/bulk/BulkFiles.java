@@ -92,6 +92,14 @@ public class BulkFiles {
         }
     }
 
+    /** Writes all the bytes to a channel (a channel may take fewer at a time). */
+    public static void writeFully(FileChannel channel, byte[] bytes) throws IOException {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
     /** Opens a file of a job to append to. */
     public FileChannel append(String jobId, String name) {
         Path path = folder(jobId).resolve(name);

@@ -13,7 +13,6 @@ import org.bastion.platform.NodeName;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -87,10 +86,7 @@ public class ExportWriter extends AbstractItemWriter {
                     channel = files.append(jobId, line.file());
                     channels.put(line.file(), channel);
                 }
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                BulkFiles.writeFully(channel, bytes);
                 touched.add(channel);
                 ExportProgress.FileState state = states.get(line.file());
                 states.put(line.file(), new ExportProgress.FileState(line.kind(), line.type(),

@@ -103,10 +103,7 @@ public class ImportWrites {
         byte[] bytes = (Fhir.json(outcome) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         ExportProgress.FileState before = progress.errors();
         try (java.nio.channels.FileChannel channel = files.append(jobId, ImportProgress.ERRORS)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            BulkFiles.writeFully(channel, bytes);
             channel.force(false);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Bulk job " + jobId + ": writing its error file failed", e);

@@ -39,12 +39,8 @@ public class ExportKickOffs {
     BastionSettings settings;
 
     Response kickOff(ExportRequest.Level level, String group, Resource body, UriInfo uriInfo, HttpHeaders headers, SecurityContext security) {
-        String prefer = String.join(",", headers.getRequestHeader("Prefer") == null ? List.of() : headers.getRequestHeader("Prefer"))
-                .toLowerCase(Locale.ROOT);
-        if (!prefer.contains("respond-async")) {
-            throw new FhirException(400, IssueType.INVALID, "Bulk export runs asynchronously: send the header Prefer: respond-async"
-                    + " (FHIR Bulk Data Access, kick-off request)");
-        }
+        String prefer = respondAsync(headers, "Bulk export runs asynchronously: send the header Prefer: respond-async"
+                + " (FHIR Bulk Data Access, kick-off request)");
         Map<String, List<String>> parameters = new LinkedHashMap<>();
         uriInfo.getQueryParameters().forEach((name, values) -> parameters.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
         parameters.remove("_format");
@@ -66,6 +62,16 @@ public class ExportKickOffs {
         String path = uriInfo.getPath(false);
         String query = uriInfo.getRequestUri().getRawQuery();
         return settings.fhirBase() + (path.startsWith("/") ? "" : "/") + path + (query == null ? "" : "?" + query);
+    }
+
+    /** A bulk kick-off's Prefer header, lower case, once it asks for respond-async; else a 400 with the refusal given. */
+    static String respondAsync(HttpHeaders headers, String refusal) {
+        String prefer = String.join(",", headers.getRequestHeader("Prefer") == null ? List.of() : headers.getRequestHeader("Prefer"))
+                .toLowerCase(Locale.ROOT);
+        if (!prefer.contains("respond-async")) {
+            throw new FhirException(400, IssueType.INVALID, refusal);
+        }
+        return prefer;
     }
 
     /** The requester of a bulk operation: the verified token's client, subject, issuer and scopes. */

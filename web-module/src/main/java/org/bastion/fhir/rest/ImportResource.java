@@ -21,7 +21,6 @@ import org.hl7.fhir.r4.model.Resource;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * [base]/$import: a bulk import's kick-off (after the Bulk Data import proposal: a Parameters
@@ -50,11 +49,7 @@ public class ImportResource {
     @POST
     @Consumes({FhirMediaTypes.FHIR_JSON, FhirMediaTypes.FHIR_XML, MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
     public Response kickOff(Resource body) {
-        String prefer = String.join(",", headers.getRequestHeader("Prefer") == null ? List.of() : headers.getRequestHeader("Prefer"))
-                .toLowerCase(Locale.ROOT);
-        if (!prefer.contains("respond-async")) {
-            throw new FhirException(400, IssueType.INVALID, "Bulk import runs asynchronously: send the header Prefer: respond-async");
-        }
+        ExportKickOffs.respondAsync(headers, "Bulk import runs asynchronously: send the header Prefer: respond-async");
         if (!(body instanceof Parameters parameters)) {
             throw new FhirException(400, IssueType.INVALID, "An import kick-off carries a Parameters resource (inputFormat, input with type"
                     + " and url), not a " + (body == null ? "empty body" : body.fhirType()));
