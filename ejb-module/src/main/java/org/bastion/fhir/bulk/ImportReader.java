@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.bastion.platform.BastionSettings;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +51,9 @@ public class ImportReader extends AbstractItemReader {
     private long offset;
     private long line;
     private InputStream stream;
+    private final byte[] buffer = new byte[1 << 20];
+    private int start;
+    private int filled;
 
     @Override
     public void open(Serializable checkpoint) {
@@ -93,23 +95,13 @@ public class ImportReader extends AbstractItemReader {
                     }
                 }
                 channel.position(offset);
-                stream = new BufferedInputStream(Channels.newInputStream(channel), 1 << 20);
+                stream = Channels.newInputStream(channel);
+                filled = 0;
+                start = 0;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            long read = 0;
-            boolean tooLong = false;
-            int b;
-            while ((b = stream.read()) != -1) {
-                read++;
-                if (b == '\n') {
-                    break;
-                }
-                if (bytes.size() < limit) {
-                    bytes.write(b);
-                } else {
-                    tooLong = true;
-                }
-            }
+            LineBytes bytes = nextLine(limit);
+            long read = bytes.read();
+            boolean tooLong = bytes.tooLong();
             if (read == 0) {
                 stream.close();
                 stream = null;
@@ -118,13 +110,67 @@ public class ImportReader extends AbstractItemReader {
             }
             offset += read;
             line++;
-            String text = bytes.toString(StandardCharsets.UTF_8);
+            String text = bytes.text();
             if (!tooLong && text.isBlank()) {
                 continue;
             }
             return new ImportWrites.Line(input, line, offset, tooLong ? null : text, current.type(), current.url());
         }
         return null;
+    }
+
+    /** A line's text (without its newline; null when longer than the limit), and how many bytes of the file it took. */
+    private record LineBytes(String text, long read, boolean tooLong) {
+    }
+
+    /**
+     * The next line from the buffer, refilled from the input as needed: bytes up to the limit kept,
+     * the rest of a longer line skipped. Zero bytes read at the end of the input.
+     */
+    private LineBytes nextLine(int limit) throws IOException {
+        ByteArrayOutputStream spill = null; // a line longer than what the buffer holds
+        long read = 0;
+        boolean tooLong = false;
+        while (true) {
+            if (start == filled) {
+                start = 0;
+                filled = Math.max(0, stream.read(buffer, 0, buffer.length));
+                if (filled == 0) {
+                    return new LineBytes(tooLong ? null : text(spill), read, tooLong);
+                }
+            }
+            int end = start;
+            while (end < filled && buffer[end] != '\n') {
+                end++;
+            }
+            int length = end - start;
+            boolean complete = end < filled;
+            read += length + (complete ? 1 : 0);
+            if (!tooLong) {
+                long kept = (spill == null ? 0 : spill.size()) + length;
+                if (kept > limit) {
+                    tooLong = true;
+                    spill = null;
+                } else if (complete && spill == null) {
+                    String text = new String(buffer, start, length, StandardCharsets.UTF_8);
+                    start = end + 1;
+                    return new LineBytes(text, read, false);
+                } else {
+                    if (spill == null) {
+                        spill = new ByteArrayOutputStream();
+                    }
+                    spill.write(buffer, start, length);
+                }
+            }
+            start = complete ? end + 1 : end;
+            if (complete) {
+                return new LineBytes(tooLong ? null : text(spill), read, tooLong);
+            }
+        }
+    }
+
+    private static String text(ByteArrayOutputStream bytes) {
+        return bytes == null ? "" : bytes.toString(StandardCharsets.UTF_8);
     }
 
     private void next() {
