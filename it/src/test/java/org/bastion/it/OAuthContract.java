@@ -161,6 +161,82 @@ abstract class OAuthContract extends OAuthClientSupport {
     }
 
     @Test
+    void aUserSeesTheAppsTheyAllowedAndRevokingOneEndsItsTokens() {
+        String username = "apps-" + UUID.randomUUID().toString().substring(0, 8);
+        createUser(adminToken(), username, null, "[]");
+        Browser browser = new Browser();
+        String clientId = (String) register(browser, publicApp().replace("IT SMART App", "My Apps IT " + username)).get("client_id");
+        Pkce pkce = new Pkce();
+        String code = signInAndConsent(browser, clientId, pkce, "openid offline_access user/Patient.rs", List.of("openid", "offline_access", "user/Patient.rs"),
+                username, "correct horse battery");
+        JSONObject tokens = json(exchange(browser, clientId, code, pkce.verifier));
+        String access = (String) tokens.get("access_token");
+        String refreshToken = (String) tokens.get("refresh_token");
+
+        // the same browser is signed in: the page lists the app with its permissions and last use
+        HttpResponse<String> page = browser.get(issuer() + "/account");
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("My Apps IT " + username) && page.body().contains("user/Patient.rs")
+                && page.body().contains("data-client=\"" + clientId + "\""), page.body());
+        assertFalse(page.body().contains("data-test=\"last-used\">Not yet"), "a token was issued: its time is the last use");
+
+        // an attacker: another user's session revokes nothing of this user's; a forged form nothing at all
+        String other = "apps-other-" + UUID.randomUUID().toString().substring(0, 8);
+        createUser(adminToken(), other, null, "[]");
+        Browser stranger = new Browser();
+        Map<String, List<String>> strangerForm = Browser.hiddenFields(stranger.get(issuer() + "/account").body());
+        strangerForm.put("username", List.of(other));
+        strangerForm.put("password", List.of("correct horse battery"));
+        HttpResponse<String> strangerIn = stranger.postForm(issuer() + "/account/login", strangerForm);
+        assertEquals(303, strangerIn.statusCode(), strangerIn.body());
+        HttpResponse<String> strangerPage = stranger.get(issuer() + "/account");
+        assertTrue(strangerPage.body().contains("data-test=\"no-apps\""), "the other user allowed nothing: " + strangerPage.body());
+        Map<String, List<String>> strangerRevoke = Browser.hiddenFields(strangerPage.body());
+        strangerRevoke.put("client_id", List.of(clientId));
+        assertEquals(404, stranger.postForm(issuer() + "/account/revoke", strangerRevoke).statusCode(), "no consent of the other user to revoke");
+        HttpResponse<String> forged = stranger.postForm(issuer() + "/account/revoke", form("csrf", "forged", "client_id", clientId));
+        assertEquals(403, forged.statusCode(), "a form without the browser's anti-forgery value: " + forged.body());
+        HttpResponse<String> noSession = new Browser().postForm(issuer() + "/account/revoke", form("client_id", clientId));
+        assertEquals(403, noSession.statusCode(), noSession.body());
+        assertEquals(200, browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + access).statusCode(), "the app's token still works");
+
+        // the user revokes: consent gone, access and refresh tokens dead
+        Map<String, List<String>> revoke = Browser.hiddenFields(page.body().substring(page.body().indexOf("data-client=\"" + clientId + "\"")));
+        revoke.keySet().retainAll(List.of("csrf", "client_id"));
+        assertEquals(List.of(clientId), revoke.get("client_id"));
+        HttpResponse<String> revoked = browser.postForm(issuer() + "/account/revoke", revoke);
+        assertEquals(303, revoked.statusCode(), revoked.body());
+        HttpResponse<String> after = browser.get(location(revoked));
+        assertTrue(after.body().contains("data-test=\"revoked\"") && after.body().contains("My Apps IT " + username), after.body());
+        assertFalse(after.body().contains("data-client=\"" + clientId + "\""), "no longer listed");
+        HttpResponse<String> dead = browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + access);
+        assertEquals(401, dead.statusCode(), "the app's access token is revoked: " + dead.body());
+        HttpResponse<String> deadFhir = browser.get(fhirBase() + "/Patient?_count=1", "Authorization", "Bearer " + access);
+        assertEquals(401, deadFhir.statusCode(), "at the FHIR API too: " + deadFhir.body());
+        assertError(refresh(browser, clientId, refreshToken, null), 400, "invalid_grant", "");
+        HttpResponse<String> again = browser.get(authorizeUrl(clientId, new Pkce(), "openid user/Patient.rs", "xyz", ""));
+        assertTrue(location(again).startsWith(issuer() + "/consent?request="), "the app has to ask again: " + location(again));
+    }
+
+    @Test
+    void theAccountPageAsksToSignInAndRefusesAWrongPassword() {
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(issuer() + "/account");
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("action=\"" + issuer() + "/account/login\"") && page.body().contains("name=\"password\""), page.body());
+        Map<String, List<String>> form = Browser.hiddenFields(page.body());
+        form.put("username", List.of("admin"));
+        form.put("password", List.of("not the password"));
+        HttpResponse<String> wrong = browser.postForm(issuer() + "/account/login", form);
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        assertTrue(wrong.body().contains("role=\"alert\""), "the page says it failed: " + wrong.body());
+        assertEquals(403, new Browser().postForm(issuer() + "/account/login", form("username", "admin", "password", adminPassword())).statusCode(),
+                "a sign-in posted from elsewhere (no anti-forgery cookie)");
+        HttpResponse<String> ja = new Browser().get(issuer() + "/account", "Accept-Language", "ja");
+        assertTrue(ja.body().contains("lang=\"ja\"") && ja.body().contains("ログイン"), ja.body());
+    }
+
+    @Test
     void aSecondAuthorizationReusesTheSessionAndTheConsent() {
         Browser browser = new Browser();
         String clientId = (String) register(browser, publicApp()).get("client_id");
@@ -544,11 +620,15 @@ abstract class OAuthContract extends OAuthClientSupport {
 
         // A newly registered origin is trusted at once, and an answer that depends on the Origin says so to caches.
         String origin = "http://127.0.0.1:" + (20000 + new java.util.Random().nextInt(40000));
-        HttpResponse<String> before = browser.get(fhirBase() + "/.well-known/smart-configuration", "Origin", origin);
+        java.util.function.Supplier<HttpResponse<String>> tokenCall = () -> browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(issuer() + "/token"))
+                .header("Origin", origin).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=unknown")).build());
+        HttpResponse<String> before = tokenCall.get();
+        assertEquals(400, before.statusCode(), before.body());
         assertTrue(before.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
         assertTrue(String.join(",", before.headers().allValues("Vary")).contains("Origin"), before.headers().toString());
         register(browser, publicApp().replace(APP_ORIGIN, origin));
-        HttpResponse<String> after = browser.get(fhirBase() + "/.well-known/smart-configuration", "Origin", origin);
+        HttpResponse<String> after = tokenCall.get();
         assertEquals(origin, after.headers().firstValue("Access-Control-Allow-Origin").orElse(""), "trusted right after registration");
     }
 

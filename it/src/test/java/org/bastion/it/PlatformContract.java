@@ -139,6 +139,101 @@ abstract class PlatformContract {
     }
 
     @Test
+    void searchValuesWithCharactersClientsLeaveUnencodedAreAcceptedAsTyped() throws Exception {
+        String token = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
+        String value = java.util.UUID.randomUUID().toString();
+        String family = "Raw[1]{" + value.substring(0, 8) + "}^";
+        HttpResponse<String> created = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/Patient"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/fhir+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:raw\",\"value\":\""
+                        + value + "\"}],\"name\":[{\"family\":\"" + family + "\"}]}")));
+        assertEquals(201, created.statusCode(), created.body());
+        String id = (String) JSONObjectUtils.parse(created.body()).get("id");
+        // as typed in curl or Postman: the | of system|code and the brackets and braces of the name not percent-encoded
+        for (String query : java.util.List.of("identifier=urn:raw|" + value, "family=" + family, "identifier=urn:raw|" + value + "&family=" + family)) {
+            Http.Raw answer = Http.raw(baseUrl(), "/fhir/r4/Patient?" + query, "Authorization", "Bearer " + token, "Accept", "application/fhir+json");
+            assertEquals(200, answer.status(), query + ":\n" + answer.head() + "\n" + answer.body());
+            Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, answer.body());
+            assertEquals(1, bundle.getEntry().size(), query + " finds the patient: " + answer.body());
+            assertEquals(id, bundle.getEntryFirstRep().getResource().getIdElement().getIdPart());
+        }
+        Http.Raw none = Http.raw(baseUrl(), "/fhir/r4/Patient?identifier=urn:raw|" + value + "x", "Authorization", "Bearer " + token,
+                "Accept", "application/fhir+json");
+        assertEquals(200, none.status(), none.body());
+        assertTrue(FHIR.newJsonParser().parseResource(Bundle.class, none.body()).getEntry().isEmpty(), "another value finds nothing: " + none.body());
+    }
+
+    @Test
+    void discoveryDocumentsAreReadableFromAnyOrigin() {
+        String origin = "https://app-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".example";
+        for (String url : java.util.List.of(fhirBase() + "/.well-known/smart-configuration", fhirBase() + "/metadata",
+                issuer() + "/.well-known/openid-configuration", baseUrl() + "/.well-known/oauth-authorization-server/oauth2", issuer() + "/jwks")) {
+            HttpResponse<String> read = Http.get(url, "Origin", origin, "Accept", "application/json");
+            assertEquals(200, read.statusCode(), url + ": " + read.body());
+            assertEquals("*", read.headers().firstValue("Access-Control-Allow-Origin").orElse(""), url + " is open to every origin: " + read.headers());
+            assertFalse(read.headers().firstValue("Access-Control-Allow-Credentials").isPresent(), "without credentials");
+            HttpResponse<String> preflight = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).header("Origin", origin)
+                    .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "accept"));
+            assertTrue(preflight.statusCode() == 200 || preflight.statusCode() == 204, url + " preflight: " + preflight.statusCode() + " " + preflight.body());
+            assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""), url + " preflight: " + preflight.headers());
+        }
+        HttpResponse<String> search = Http.get(fhirBase() + "/Patient", "Origin", origin,
+                "Authorization", "Bearer " + Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get()));
+        assertEquals(200, search.statusCode(), search.body());
+        assertFalse(search.headers().firstValue("Access-Control-Allow-Origin").isPresent(),
+                "the FHIR API stays closed to an origin no registered client trusts: " + search.headers());
+    }
+
+    @Test
+    void aBulkImportAndExportRunOnTheServersBatchRuntime() throws Exception {
+        String token = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
+        String family = "Batch" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String patient = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}";
+        HttpResponse<String> uploaded = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/$import-upload"))
+                .header("Authorization", "Bearer " + token)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(patient + "\n{\"resourceType\":\"Patient\",\"birthDate\":\"nope\"}\n" + patient + "\n")));
+        assertEquals(201, uploaded.statusCode(), uploaded.body());
+        String parameters = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"input\",\"part\":[{\"name\":\"type\",\"valueString\":\"Patient\"},"
+                + "{\"name\":\"url\",\"valueUri\":\"" + JSONObjectUtils.parse(uploaded.body()).get("url") + "\"}]}]}";
+        Map<String, Object> imported = bulkJob(token, java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/$import"))
+                .header("Content-Type", "application/fhir+json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(parameters)));
+        assertEquals(2L, count(imported.get("output"), "Patient"), "the good lines: " + imported);
+        assertEquals(1L, count(imported.get("error"), "OperationOutcome"), "the bad line, reported: " + imported);
+
+        Map<String, Object> exported = bulkJob(token, java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase()
+                + "/$export?_type=Patient&_typeFilter=" + java.net.URLEncoder.encode("Patient?family=" + family, java.nio.charset.StandardCharsets.UTF_8))).GET());
+        assertEquals(2L, count(exported.get("output"), "Patient"), exported.toString());
+        String file = (String) ((Map<?, ?>) ((java.util.List<?>) exported.get("output")).get(0)).get("url");
+        HttpResponse<String> lines = Http.getWithToken(file, token);
+        assertEquals(200, lines.statusCode(), lines.body());
+        assertEquals(2, lines.body().split("\n").length, lines.body());
+        assertTrue(lines.body().lines().allMatch(line -> line.contains(family)), lines.body());
+    }
+
+    /** Kicks off a bulk job (Prefer: respond-async) and polls its status URL until the manifest, for up to a minute. */
+    private Map<String, Object> bulkJob(String token, java.net.http.HttpRequest.Builder kickOff) throws Exception {
+        HttpResponse<String> accepted = Http.send(kickOff.header("Authorization", "Bearer " + token).header("Prefer", "respond-async"));
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String status = accepted.headers().firstValue("Content-Location").orElseThrow();
+        for (int i = 0; i < 300; i++) {
+            HttpResponse<String> polled = Http.getWithToken(status, token);
+            if (polled.statusCode() == 200) {
+                return JSONObjectUtils.parse(polled.body());
+            }
+            assertEquals(202, polled.statusCode(), polled.body());
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the bulk job " + status + " did not end in a minute");
+    }
+
+    /** The count a manifest's list (output or error) gives for a type; 0 when it lists none. */
+    private static long count(Object files, String type) {
+        return ((java.util.List<?>) files).stream().map(f -> (Map<?, ?>) f).filter(f -> type.equals(f.get("type")))
+                .mapToLong(f -> ((Number) f.get("count")).longValue()).sum();
+    }
+
+    @Test
     void unsupportedFormatIsRefusedWithAnOperationOutcome() {
         HttpResponse<String> response = Http.get(fhirBase() + "/metadata?_format=text/csv");
         assertEquals(406, response.statusCode());

@@ -14,6 +14,6 @@ public class WellKnownApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(RootWellKnownResource.class);
+        return Set.of(RootWellKnownResource.class, org.bastion.platform.rest.CorsFilter.class);
     }
 }

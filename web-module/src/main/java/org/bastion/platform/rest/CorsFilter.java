@@ -19,6 +19,8 @@ import java.util.Set;
  * CORS for browser apps calling the token-side endpoints and the FHIR API: only origins a
  * registered client trusts get the headers; a preflight from any other origin is refused.
  * Tokens travel in the Authorization header, never in cookies, so credentials are not allowed.
+ * The discovery documents (OpenID/RFC 8414 metadata, SMART configuration, the CapabilityStatement,
+ * the JWKS) are public: any origin may read them, as an app does before it is registered.
  */
 @Provider
 @PreMatching
@@ -26,9 +28,10 @@ import java.util.Set;
 public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
     /** Browser-page paths under /oauth2: navigations, not cross-origin calls. */
-    private static final Set<String> PAGES = Set.of("authorize", "login", "consent", "logout");
+    private static final Set<String> PAGES = Set.of("authorize", "login", "consent", "logout", "account");
     private static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
     private static final String EXPOSED = "Location, Content-Location, ETag, Last-Modified, WWW-Authenticate";
+    private static final String PUBLIC_METHODS = "GET, HEAD, OPTIONS";
 
     @Inject
     TrustedOrigins origins;
@@ -41,15 +44,16 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
         if (origin == null || !preflight || PAGES.contains(firstSegment(request))) {
             return;
         }
-        if (!origins.trusted(origin)) {
+        boolean open = publicDocument(request);
+        if (!open && !origins.trusted(origin)) {
             request.abortWith(Response.status(403).type("text/plain")
                     .entity("Origin " + origin + " is not a trusted CORS origin of any registered client").build());
             return;
         }
         String headers = request.getHeaderString("Access-Control-Request-Headers");
         request.abortWith(Response.noContent()
-                .header("Access-Control-Allow-Origin", origin)
-                .header("Access-Control-Allow-Methods", ALLOWED_METHODS)
+                .header("Access-Control-Allow-Origin", open ? "*" : origin)
+                .header("Access-Control-Allow-Methods", open ? PUBLIC_METHODS : ALLOWED_METHODS)
                 .header("Access-Control-Allow-Headers", headers == null ? "Authorization, Content-Type" : headers)
                 .header("Access-Control-Max-Age", "600")
                 .header("Vary", "Origin")
@@ -62,6 +66,10 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
         if (response.getHeaders().containsKey("Access-Control-Allow-Origin") || PAGES.contains(firstSegment(request))) {
             return;
         }
+        if (publicDocument(request)) {
+            response.getHeaders().putSingle("Access-Control-Allow-Origin", "*");
+            return;
+        }
         // The answer depends on the Origin whether or not it is trusted: caches must not hand one origin's answer to another.
         response.getHeaders().add("Vary", "Origin");
         if (origin == null || !origins.trusted(origin)) {
@@ -69,6 +77,15 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
         }
         response.getHeaders().putSingle("Access-Control-Allow-Origin", origin);
         response.getHeaders().putSingle("Access-Control-Expose-Headers", EXPOSED);
+    }
+
+    /** Whether the request is for a discovery document, which every origin may read. */
+    static boolean publicDocument(ContainerRequestContext request) {
+        return publicDocument(request.getUriInfo().getRequestUri().getPath());
+    }
+
+    static boolean publicDocument(String path) {
+        return path.contains("/.well-known/") || path.endsWith("/oauth2/jwks") || path.endsWith("/fhir/r4/metadata");
     }
 
     private static String firstSegment(ContainerRequestContext request) {
