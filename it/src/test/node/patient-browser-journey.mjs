@@ -2,7 +2,8 @@
 // on a server started with BASTION_DEMO=true (Synthea patients, demo-practitioner, demo-patient,
 // and the public client patient-browser): a practitioner's standalone launch (patient list,
 // search, paging, a patient's observations and vital-sign chart, the decoded token, sign-out),
-// a patient user who sees only their own record, and an EHR launch started from the console.
+// a patient user who sees only their own record and then revokes the app on Bastion's "My apps"
+// page, and an EHR launch started from the console.
 //
 //   BASTION_URL          Bastion's base URL                    (default http://localhost:8080)
 //   ADMIN_USERNAME       admin who signs in to the console     (default admin; or BASTION_USERNAME)
@@ -305,6 +306,7 @@ async function main() {
         // The token itself reaches exactly one Patient, whatever the app shows.
         await $('claims-panel-raw-toggle').click();
         const token = (await $('claims-panel-raw').textContent()).trim();
+        state.patientToken = token;
         const bundle = await (await fetch(`${FHIR_BASE}/Patient?_count=50&_total=accurate`, { headers: { authorization: `Bearer ${token}` } })).json();
         equal(bundle.total, 1, "the number of Patients the patient user's token finds");
         equal(bundle.entry?.[0]?.resource?.id, state.ownId, "the one Patient the patient user's token finds");
@@ -319,7 +321,31 @@ async function main() {
         await screenshot('other-patient');
     });
 
-    // 3. An EHR launch from the console
+    // 3. "My apps": the patient user sees the app they allowed on Bastion's account page and revokes it
+
+    await step('my-apps', ['patient-user'], async () => {
+        await page.goto(`${BASE}/oauth2/account`);
+        const app = page.locator('[data-test="app"][data-client="patient-browser"]');
+        await expectVisible(app, 'the sample app on the My apps page');
+        const text = (await app.innerText()).replace(/\s+/g, ' ');
+        check(/patient\//.test(text), `the permissions the patient allowed the app: ${text}`);
+        check(!(await app.locator('[data-test="last-used"]').textContent()).includes('Not yet'), `the app's last use: ${text}`);
+        await screenshot('my-apps');
+        await app.locator('[data-test="revoke"]').click();
+        await expectVisible(page.locator('[data-test="revoked"]'), 'the message that the access was revoked');
+        equal(await page.locator('[data-test="app"][data-client="patient-browser"]').count(), 0, 'apps listed for patient-browser after revoking it');
+        await screenshot('my-apps-revoked');
+        const dead = await fetch(`${FHIR_BASE}/Patient?_count=1`, { headers: { authorization: `Bearer ${state.patientToken}` } });
+        equal(dead.status, 401, "the status of the revoked app's access token at the FHIR API");
+        // the app has to ask again: its next sign-in goes through the consent page
+        await page.goto(APP);
+        await expectVisible($('sign-in'), 'the sign-in button of the app whose access ended');
+        await $('sign-in').click();
+        await page.waitForURL((u) => u.pathname.startsWith('/oauth2/consent'), { waitUntil: 'load' })
+            .catch(async () => { throw new StepFailure(`the app was not asked for consent again; at ${page.url()}: ${await pageText(page, 'body')}`); });
+    });
+
+    // 4. An EHR launch from the console
 
     await step('console-launch', ['patient-page'], async () => {
         page = await newUserPage();

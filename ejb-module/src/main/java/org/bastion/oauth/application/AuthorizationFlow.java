@@ -174,6 +174,21 @@ public class AuthorizationFlow {
 
     /** Signs the user in from the login page; source is the browser's address (sign-in throttling). */
     public LoginResult login(Request request, String username, char[] password, String source) {
+        LoginResult signedIn = signIn(username, password, source);
+        if (signedIn.errorKey() != null) {
+            return signedIn;
+        }
+        PendingAuthorization pending = em.merge(request.pending());
+        pending.authenticated(signedIn.userId(), clock.instant());
+        return new LoginResult(proceed(new Request(pending, request.client(), request.authorization(), request.scopes()),
+                Optional.empty(), true), signedIn.sessionId(), null, false, signedIn.userId());
+    }
+
+    /**
+     * Signs the user in to a new single sign-on session outside an authorization flow (the account
+     * page): the session's id and the user's, or the error; no step follows.
+     */
+    public LoginResult signIn(String username, char[] password, String source) {
         UserService.SignIn signIn = users.signIn(username, password, source);
         if (signIn.user() == null) {
             return new LoginResult(null, null, "login.error.invalid", signIn.throttled(), null);
@@ -181,10 +196,12 @@ public class AuthorizationFlow {
         Instant now = clock.instant();
         String sessionId = Secrets.random();
         em.persist(new LoginSession(Secrets.hash(sessionId), signIn.user().id(), now, now.plus(settings.sessionLifetime())));
-        PendingAuthorization pending = em.merge(request.pending());
-        pending.authenticated(signIn.user().id(), now);
-        return new LoginResult(proceed(new Request(pending, request.client(), request.authorization(), request.scopes()),
-                Optional.empty(), true), sessionId, null, false, signIn.user().id());
+        return new LoginResult(null, sessionId, null, false, signIn.user().id());
+    }
+
+    /** The user a browser's single sign-on session belongs to, while it lasts and the user is enabled. */
+    public Optional<String> signedInUser(String sessionId) {
+        return session(sessionId).map(LoginSession::userId);
     }
 
     /** The user's decision on the consent page: the scopes ticked, or a denial. */

@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** What users and clients hold, for admins: consents and live access tokens, and taking them back. */
+/**
+ * What users and clients hold, for admins (consents and live access tokens, and taking them back)
+ * and for users themselves (the apps they allowed, on the account page).
+ */
 @Stateless
 public class Grants {
 
@@ -24,6 +27,27 @@ public class Grants {
 
     @EJB
     Revocations revocations;
+
+    @EJB
+    ClientRegistry clients;
+
+    /** An app a user allowed: the consent, the client's name, when it last got a token for the user, and the patient of its latest grant. */
+    public record GrantedApp(ConsentGrant consent, String clientName, Instant lastUsed, String patient) {
+    }
+
+    /** The apps a user allowed (their consents), newest first, each with its last use and patient. */
+    public List<GrantedApp> apps(String userId) {
+        java.util.Map<String, Instant> lastUse = new java.util.HashMap<>();
+        em.createQuery("select t.clientId, max(t.issuedAt) from IssuedAccessToken t where t.subject = :user group by t.clientId", Object[].class)
+                .setParameter("user", userId).getResultList().forEach(row -> lastUse.put((String) row[0], (Instant) row[1]));
+        return consents(userId, null).stream().map(consent -> {
+            String patient = em.createQuery("select r.context.patient from RefreshToken r where r.context.userId = :user and r.clientId = :client"
+                            + " order by r.issuedAt desc", String.class).setParameter("user", userId).setParameter("client", consent.clientId())
+                    .setMaxResults(1).getResultStream().findFirst().orElse(null);
+            String name = clients.find(consent.clientId()).map(org.bastion.oauth.domain.OAuthClient::name).orElse(consent.clientId());
+            return new GrantedApp(consent, name, lastUse.get(consent.clientId()), patient);
+        }).toList();
+    }
 
     /** Consents, of a user and/or a client (null for any). */
     public List<ConsentGrant> consents(String userId, String clientId) {

@@ -14,7 +14,7 @@ public class OAuthApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(JwksResource.class, DiscoveryResource.class, AuthorizationResource.class, LoginResource.class,
-                ConsentResource.class, LogoutResource.class, TokenResource.class, IntrospectionResource.class, SmartStyleResource.class,
+                ConsentResource.class, LogoutResource.class, AccountResource.class, TokenResource.class, IntrospectionResource.class, SmartStyleResource.class,
                 UserInfoResource.class, RegistrationResource.class, OAuthExceptionMapper.class, OAuthUnexpectedExceptionMapper.class,
                 CorsFilter.class, org.bastion.audit.rest.OAuthAuditFilter.class);
     }

@@ -25,7 +25,7 @@ public class RequestMetrics {
     static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
     private static final Set<String> OAUTH_ENDPOINTS = Set.of("authorize", "token", "userinfo", "introspect", "revoke", "register",
-            "logout", "jwks", "login", "consent", "smart-style.json");
+            "logout", "jwks", "login", "consent", "account", "smart-style.json");
     private static final ThreadLocal<String> REFUSAL = new ThreadLocal<>();
 
     private final Map<List<String>, LongAdder> requests = new ConcurrentSkipListMap<>(RequestMetrics::compare);

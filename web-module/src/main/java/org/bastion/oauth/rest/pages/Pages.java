@@ -13,7 +13,7 @@ import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 
 /**
- * The HTML pages of the authorization server: sign-in, consent, error, sign-out and signed-out,
+ * The HTML pages of the authorization server: sign-in, consent, "My apps", error, sign-out and signed-out,
  * in English or Japanese. Every page is a complete document with its style sheet inline and no
  * script, so it works without JavaScript and under {@link #contentSecurityPolicy()}.
  */
@@ -171,6 +171,14 @@ public class Pages {
             .patients { border: 0; margin: 0 0 16px; padding: 0; }
             .patients legend { font-weight: 600; margin: 0 0 8px; }
             .actions { display: flex; flex-wrap: wrap; gap: 12px; }
+            .apps { list-style: none; margin: 0 0 20px; padding: 0; }
+            .apps > li { border: 1px solid var(--border); border-radius: 10px; padding: 14px 16px; }
+            .apps > li + li { margin-top: 12px; }
+            .apps h2 { margin: 0; font-size: 1.05rem; }
+            .apps dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 10px 0 12px; font-size: .9rem; }
+            .apps dt { color: var(--muted); }
+            .apps dd { margin: 0; overflow-wrap: anywhere; }
+            .done { margin: 0 0 16px; padding: 10px 14px; border-radius: 8px; border: 1px solid var(--border); }
             .actions button { flex: 1 1 160px; }
             .status { display: block; width: 44px; height: 44px; margin: 0 0 14px; }
             .status-ok { fill: var(--accent); }
@@ -243,7 +251,8 @@ public class Pages {
         StringBuilder body = new StringBuilder();
         body.append("<main class=\"card\">\n")
                 .append("<h1>").append(text(lang, "login.heading")).append("</h1>\n")
-                .append("<p class=\"lead\">").append(text(lang, "login.lead", page.clientName())).append("</p>\n");
+                .append("<p class=\"lead\">").append(page.clientName() == null ? text(lang, "account.login.lead")
+                        : text(lang, "login.lead", page.clientName())).append("</p>\n");
         if (page.error() != null) {
             body.append("<div class=\"alert\" role=\"alert\">").append(escape(message(lang, page.error())))
                     .append("</div>\n");
@@ -345,8 +354,65 @@ public class Pages {
                 .append(text(lang, "consent.deny")).append("</button>\n")
                 .append("</div>\n")
                 .append("</form>\n")
+                .append("<p class=\"note manage\"><a href=\"account\" data-test=\"my-apps\">").append(text(lang, "consent.manage"))
+                .append("</a></p>\n")
                 .append("</main>\n");
         return document(lang, text(lang, "consent.title"), body);
+    }
+
+    /** "My apps": the apps the signed-in user allowed, each with a button that revokes its access. */
+    public String account(Locale locale, AccountPage page) {
+        Locale lang = normalise(locale);
+        java.time.format.DateTimeFormatter when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC);
+        StringBuilder body = new StringBuilder();
+        body.append("<main class=\"card wide\">\n")
+                .append("<h1>").append(text(lang, "account.heading")).append("</h1>\n")
+                .append("<p class=\"account\">")
+                .append(escape(message(lang, new Message("consent.signed_in_as", "\u0000")))
+                        .replace("\u0000", "<strong>" + escape(page.username()) + "</strong>"))
+                .append("</p>\n");
+        if (page.revoked() != null) {
+            body.append("<p class=\"done\" role=\"status\" data-test=\"revoked\">").append(text(lang, "account.revoked", page.revoked()))
+                    .append("</p>\n");
+        }
+        if (page.apps().isEmpty()) {
+            body.append("<p class=\"lead\" data-test=\"no-apps\">").append(text(lang, "account.none")).append("</p>\n");
+        } else {
+            body.append("<p>").append(text(lang, "account.intro")).append("</p>\n<ul class=\"apps\">\n");
+            for (AccountPage.App app : page.apps()) {
+                body.append("<li data-test=\"app\" data-client=\"").append(escape(app.clientId())).append("\">\n")
+                        .append("<h2>").append(escape(app.name())).append("</h2>\n")
+                        .append("<dl>\n")
+                        .append("<dt>").append(text(lang, "account.scopes")).append("</dt><dd>");
+                for (String scope : app.scopes()) {
+                    body.append("<code class=\"scope-name\">").append(escape(scope)).append("</code>");
+                }
+                body.append("</dd>\n");
+                if (app.patient() != null) {
+                    body.append("<dt>").append(text(lang, "account.patient")).append("</dt><dd>Patient/").append(escape(app.patient())).append("</dd>\n");
+                }
+                body.append("<dt>").append(text(lang, "account.granted")).append("</dt><dd>").append(escape(when.format(app.granted()))).append("</dd>\n")
+                        .append("<dt>").append(text(lang, "account.last_used")).append("</dt><dd data-test=\"last-used\">")
+                        .append(app.lastUsed() == null ? text(lang, "account.never") : escape(when.format(app.lastUsed()))).append("</dd>\n")
+                        .append("</dl>\n")
+                        .append("<form method=\"post\" action=\"").append(escape(page.action() + "/revoke")).append("\">\n")
+                        .append(hidden("csrf", page.csrf()))
+                        .append(hidden("client_id", app.clientId()))
+                        .append("<button class=\"secondary\" type=\"submit\" data-test=\"revoke\">").append(text(lang, "account.revoke"))
+                        .append("</button>\n")
+                        .append("</form>\n")
+                        .append("</li>\n");
+            }
+            body.append("</ul>\n")
+                    .append("<p class=\"note\">").append(text(lang, "account.note")).append("</p>\n");
+        }
+        body.append("<form method=\"post\" action=\"").append(escape(page.logout())).append("\">\n")
+                .append(hidden("csrf", page.csrf()))
+                .append("<button class=\"secondary block\" type=\"submit\">").append(text(lang, "account.sign_out")).append("</button>\n")
+                .append("</form>\n")
+                .append("</main>\n");
+        return document(lang, text(lang, "account.title"), body);
     }
 
     /** A page that reports an error to the user. */

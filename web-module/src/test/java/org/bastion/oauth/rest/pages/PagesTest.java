@@ -43,6 +43,29 @@ class PagesTest {
     }
 
     @Test
+    void accountPageListsEachAppWithItsRevokeFormAndEscapesWhatAppsChose() {
+        AccountPage.App app = new AccountPage.App("client\"1", "<img src=x onerror=alert(1)>", List.of("openid", "patient/*.rs"), "p-1",
+                java.time.Instant.parse("2026-12-01T10:15:30Z"), null);
+        String html = pages.account(Locale.ENGLISH, new AccountPage("http://localhost:8080/oauth2/account", "http://localhost:8080/oauth2/logout",
+                "tok<en>", "alice", List.of(app), "Old <b>App</b>"));
+
+        assertFalse(html.contains("<img src=x"), html);
+        assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;"), html);
+        assertTrue(html.contains("action=\"http://localhost:8080/oauth2/account/revoke\""), html);
+        assertTrue(html.contains("name=\"client_id\" value=\"client&quot;1\""), html);
+        assertEquals(2, html.split("name=\"csrf\" value=\"tok&lt;en&gt;\"", -1).length - 1, "the revoke and the sign-out forms carry the token");
+        assertTrue(html.contains("patient/*.rs") && html.contains("Patient/p-1") && html.contains("2026-12-01 10:15 UTC"), html);
+        assertTrue(html.contains("data-test=\"last-used\">Not yet"), html);
+        assertTrue(html.contains("Old &lt;b&gt;App&lt;/b&gt;"), "the revoked app's name, escaped: " + html);
+        assertFalse(html.contains("<script"), "no script at all");
+
+        String ja = pages.account(Locale.JAPANESE, new AccountPage("a", "l", "t", "alice", List.of(), null));
+        assertTrue(ja.contains("lang=\"ja\"") && ja.contains("許可しているアプリケーションはありません"), ja);
+        String signIn = pages.login(Locale.ENGLISH, new LoginPage("a", null, "t", null, null, null));
+        assertTrue(signIn.contains("Sign in to see the apps you allowed"), signIn);
+    }
+
+    @Test
     void loginPageEscapesEveryValue() {
         String html = pages.login(Locale.ENGLISH, new LoginPage(ACTION + "?a=1&b=2", "req\"1", "tok<en>",
                 "<script>alert(1)</script>", "\"><img src=x>", null));
