@@ -91,6 +91,10 @@ bulk_job() {
   while true; do
     if (( $(date +%s) - token_at > 240 )); then token=$(token); token_at=$(date +%s); fi
     [ "$(curl -s -o "$2" -w '%{http_code}' -H "Authorization: Bearer $token" "$1")" = 200 ] && return
+    if [ "$(df --output=avail -B1M "$run" | tail -1)" -lt 4096 ]; then
+      echo "Less than 4 GB of disk left beside $run (database: $(du -sm "${pg_dir:-$run/server/data}" | cut -f1) MB): stopped" >&2
+      exit 1
+    fi
     sleep 1
   done
 }

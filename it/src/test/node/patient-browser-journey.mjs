@@ -328,7 +328,7 @@ async function main() {
         const app = page.locator('[data-test="app"][data-client="patient-browser"]');
         await expectVisible(app, 'the sample app on the My apps page');
         const text = (await app.innerText()).replace(/\s+/g, ' ');
-        check(/patient\//.test(text), `the permissions the patient allowed the app: ${text}`);
+        check(/Patient\.rs/.test(text), `the permissions the patient allowed the app: ${text}`);
         check(!(await app.locator('[data-test="last-used"]').textContent()).includes('Not yet'), `the app's last use: ${text}`);
         await screenshot('my-apps');
         await app.locator('[data-test="revoke"]').click();
@@ -337,10 +337,12 @@ async function main() {
         await screenshot('my-apps-revoked');
         const dead = await fetch(`${FHIR_BASE}/Patient?_count=1`, { headers: { authorization: `Bearer ${state.patientToken}` } });
         equal(dead.status, 401, "the status of the revoked app's access token at the FHIR API");
-        // the app has to ask again: its next sign-in goes through the consent page
+        // the app learns its token is dead and offers to sign in again, which has to ask for consent again
         await page.goto(APP);
-        await expectVisible($('sign-in'), 'the sign-in button of the app whose access ended');
-        await $('sign-in').click();
+        await expectVisible($('sign-in-again'), 'the "Sign in again" of the app whose token was revoked');
+        check(/revoked/i.test(await pageText(page, 'body')), `the app says why its session ended: ${await pageText(page, 'body')}`);
+        await screenshot('my-apps-app-revoked');
+        await $('sign-in-again').click();
         await page.waitForURL((u) => u.pathname.startsWith('/oauth2/consent'), { waitUntil: 'load' })
             .catch(async () => { throw new StepFailure(`the app was not asked for consent again; at ${page.url()}: ${await pageText(page, 'body')}`); });
     });

@@ -366,6 +366,7 @@ abstract class BulkDataContract extends OAuthClientSupport {
                 issuer() + "/token", UUID.randomUUID().toString()), "grant_type", "client_credentials", "scope", "system/*.rs"));
         assertEquals(200, issued.statusCode(), issued.body());
         String token = (String) json(issued).get("access_token");
+        adminToken(); // signed in before the kick-off, so that the disable follows it at once
         HttpResponse<String> accepted = kickOff(token, "/$export");
         assertEquals(202, accepted.statusCode(), accepted.body());
         String status = accepted.headers().firstValue("Content-Location").orElseThrow();

@@ -626,13 +626,23 @@ public class FhirRepository {
         }
     }
 
+    /**
+     * A resource by type and id, found through the index on the id alone: the type is compared as an
+     * expression no index serves. PostgreSQL otherwise plans the lookup from its statistics, and for a
+     * type that was rare when they were last gathered (a bulk import or a load of a type new to the
+     * database) it picks the (type, last updated) index and reads every row of the type for each
+     * lookup, until autovacuum analyses the table again: a load slowing to a crawl as the type grows.
+     * Ids are nearly unique across types, so the id's index finds the row at once whatever the statistics.
+     */
+    private static final String BY_TYPE_AND_ID = "select r from StoredResource r where r.resourceId = :id and concat(r.resourceType, '') = :type";
+
     private Optional<StoredResource> find(String type, String id) {
-        return em.createQuery("select r from StoredResource r where r.resourceType = :type and r.resourceId = :id", StoredResource.class)
+        return em.createQuery(BY_TYPE_AND_ID, StoredResource.class)
                 .setParameter("type", type).setParameter("id", id).getResultStream().findFirst();
     }
 
     private Optional<StoredResource> locked(String type, String id) {
-        return em.createQuery("select r from StoredResource r where r.resourceType = :type and r.resourceId = :id", StoredResource.class)
+        return em.createQuery(BY_TYPE_AND_ID, StoredResource.class)
                 .setParameter("type", type).setParameter("id", id).setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultStream().findFirst();
     }

@@ -41,9 +41,11 @@ public class Grants {
         em.createQuery("select t.clientId, max(t.issuedAt) from IssuedAccessToken t where t.subject = :user group by t.clientId", Object[].class)
                 .setParameter("user", userId).getResultList().forEach(row -> lastUse.put((String) row[0], (Instant) row[1]));
         return consents(userId, null).stream().map(consent -> {
-            String patient = em.createQuery("select r.context.patient from RefreshToken r where r.context.userId = :user and r.clientId = :client"
+            // the latest grant's patient: null when it had none (no launch/patient), as when there is no refresh token
+            List<String> latest = em.createQuery("select r.context.patient from RefreshToken r where r.context.userId = :user and r.clientId = :client"
                             + " order by r.issuedAt desc", String.class).setParameter("user", userId).setParameter("client", consent.clientId())
-                    .setMaxResults(1).getResultStream().findFirst().orElse(null);
+                    .setMaxResults(1).getResultList();
+            String patient = latest.isEmpty() ? null : latest.get(0);
             String name = clients.find(consent.clientId()).map(org.bastion.oauth.domain.OAuthClient::name).orElse(consent.clientId());
             return new GrantedApp(consent, name, lastUse.get(consent.clientId()), patient);
         }).toList();
