@@ -359,42 +359,6 @@ abstract class BulkDataContract extends OAuthClientSupport {
     }
 
     @Test
-    void anExportWhoseClientAnAdminDisablesMidwayStopsWithTheReason() throws Exception {
-        ECKey key = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
-        Registered client = keyClient(browser, key, "client_credentials");
-        HttpResponse<String> issued = browser.postForm(issuer() + "/token", clientAssertion(assertion(key, client.id(), client.id(),
-                issuer() + "/token", UUID.randomUUID().toString()), "grant_type", "client_credentials", "scope", "system/*.rs"));
-        assertEquals(200, issued.statusCode(), issued.body());
-        String token = (String) json(issued).get("access_token");
-        adminToken(); // signed in before the kick-off, so that the disable follows it at once
-        HttpResponse<String> accepted = kickOff(token, "/$export");
-        assertEquals(202, accepted.statusCode(), accepted.body());
-        String status = accepted.headers().firstValue("Content-Location").orElseThrow();
-        String id = status.substring(status.lastIndexOf('/') + 1);
-        // at once: an export of everything reads page after page, and each page asks again what the client may read
-        assertEquals(200, adminCall("POST", "/clients/" + client.id() + "/disable", null, null).statusCode());
-
-        JSONObject job = json(adminCall("GET", "/bulk-jobs/" + id, null, null));
-        for (int i = 0; i < 300 && List.of("accepted", "running").contains(job.getAsString("status")); i++) {
-            Thread.sleep(200);
-            job = json(adminCall("GET", "/bulk-jobs/" + id, null, null));
-        }
-        assertEquals("failed", job.getAsString("status"), "the export stopped at its next page: " + job.toJSONString());
-        assertTrue(job.getAsString("message").contains("disabled"), "with the reason: " + job.toJSONString());
-        HttpResponse<String> polled = fhir(token, "GET", status, null);
-        assertEquals(401, polled.statusCode(), "the disabled client's token opens nothing, its export's status neither");
-        assertTrue(polled.headers().firstValue("WWW-Authenticate").orElse("").contains("disabled"), polled.headers().toString());
-
-        assertEquals(200, adminCall("POST", "/clients/" + client.id() + "/enable", null, null).statusCode());
-        HttpResponse<String> again = browser.postForm(issuer() + "/token", clientAssertion(assertion(key, client.id(), client.id(),
-                issuer() + "/token", UUID.randomUUID().toString()), "grant_type", "client_credentials", "scope", "system/*.rs"));
-        assertEquals(200, again.statusCode(), "enabled again, the client gets tokens: " + again.body());
-        HttpResponse<String> failed = fhir((String) json(again).get("access_token"), "GET", status, null);
-        assertEquals(500, failed.statusCode(), "the stopped export stays failed, an OperationOutcome with the reason: " + failed.body());
-        assertTrue(failed.body().contains("OperationOutcome") && failed.body().contains("disabled"), failed.body());
-    }
-
-    @Test
     void theCapabilityStatementAndSmartConfigurationAdvertiseTheExport() {
         String metadata = browser.get(fhirBase() + "/metadata", "Accept", "application/fhir+json").body();
         assertTrue(metadata.contains("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"), "instantiates bulk-data");

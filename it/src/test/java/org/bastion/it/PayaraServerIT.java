@@ -11,7 +11,7 @@ import java.time.Duration;
  * Micro, and acknowledged writes through a SIGKILL of the server JVM (CrashWorkload; the same H2
  * settings serve Payara Micro).
  */
-class PayaraServerIT extends PlatformContract {
+class PayaraServerIT extends PlatformContract implements BatchRuntimeContract {
 
     @RegisterExtension
     static final PayaraServer SERVER = new PayaraServer("contract", 8680, true);
@@ -19,6 +19,11 @@ class PayaraServerIT extends PlatformContract {
     @Override
     String baseUrl() {
         return SERVER.baseUrl();
+    }
+
+    @Override
+    public String batchBaseUrl() {
+        return baseUrl();
     }
 
     @Test

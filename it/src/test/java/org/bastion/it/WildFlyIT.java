@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The EAR on a managed WildFly with the embedded default database, H2 (port offset 100). */
 @ExtendWith({TestSigningKey.class, ArquillianExtension.class})
-class WildFlyIT extends PlatformContract {
+class WildFlyIT extends PlatformContract implements BatchRuntimeContract {
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -17,5 +17,10 @@ class WildFlyIT extends PlatformContract {
     @Override
     String baseUrl() {
         return "http://localhost:8180";
+    }
+
+    @Override
+    public String batchBaseUrl() {
+        return baseUrl();
     }
 }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The EAR on a managed WildFly configured by postgresql.cli, against a real PostgreSQL (port offset 300). */
 @ExtendWith({EmbeddedPostgresql.class, TestSigningKey.class, ArquillianExtension.class})
-class WildFlyPostgresIT extends PlatformContract {
+class WildFlyPostgresIT extends PlatformContract implements BatchRuntimeContract {
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -26,6 +26,11 @@ class WildFlyPostgresIT extends PlatformContract {
     @Override
     String baseUrl() {
         return "http://localhost:8380";
+    }
+
+    @Override
+    public String batchBaseUrl() {
+        return baseUrl();
     }
 
     @Test

@@ -58,12 +58,16 @@ public class TokenPolicies {
     private final Map<String, Cached<OAuthClient>> clientCache = new ConcurrentHashMap<>();
     private final Map<String, Cached<Standing>> userCache = new ConcurrentHashMap<>();
 
-    /** This node forgets a changed client at once; other nodes within CACHE. */
-    void forget(@Observes ClientChanged change) {
+    /**
+     * This node forgets a changed client once the change commits; other nodes within CACHE. Not before
+     * the commit: a request or bulk job page reading the client in between would cache the old row
+     * (still enabled, still holding a removed scope) for CACHE more.
+     */
+    void forget(@Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_COMPLETION) ClientChanged change) {
         clientCache.remove(change.clientId());
     }
 
-    void forget(@Observes UserChanged change) {
+    void forget(@Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_COMPLETION) UserChanged change) {
         userCache.remove(change.userId());
     }
 
