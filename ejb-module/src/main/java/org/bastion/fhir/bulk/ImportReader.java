@@ -114,7 +114,7 @@ public class ImportReader extends AbstractItemReader {
             if (!tooLong && text.isBlank()) {
                 continue;
             }
-            return new ImportWrites.Line(input, line, offset, tooLong ? null : text, current.type(), current.url());
+            return new ImportWrites.Line(input, line, offset, text, current.type(), current.url());
         }
         return null;
     }
