@@ -78,13 +78,29 @@ final class Browser {
 
     /** A FHIR interaction with a bearer token (a raw | in the path sent as %7C), a JSON body when there is one. */
     HttpResponse<String> fhir(String fhirBase, String token, String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create(fhirBase + path.replace("|", "%7C")))
-                .header("Authorization", "Bearer " + token)
+        return fhirRequest(method, fhirBase + path, body, "Authorization", "Bearer " + token);
+    }
+
+    /** A FHIR interaction with these headers (a raw | in the URL sent as %7C), a FHIR JSON body when there is one. */
+    HttpResponse<String> fhirRequest(String method, String url, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/fhir+json");
         }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         return send(request.build());
+    }
+
+    /** The header name and value, then more headers (name, value, ...). */
+    static String[] headers(String name, String value, String... more) {
+        String[] all = new String[more.length + 2];
+        all[0] = name;
+        all[1] = value;
+        System.arraycopy(more, 0, all, 2, more.length);
+        return all;
     }
 
     HttpResponse<String> send(HttpRequest request) {

@@ -124,16 +124,8 @@ abstract class BulkDataContract extends OAuthClientSupport {
     }
 
     HttpResponse<String> fhir(String token, String method, String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : fhirBase() + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/fhir+json");
-        }
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return browser.send(request.build());
+        return browser.fhirRequest(method, path.startsWith("http") ? path : fhirBase() + path, body,
+                Browser.headers("Authorization", "Bearer " + token, headers));
     }
 
     HttpResponse<String> kickOff(String token, String path) {

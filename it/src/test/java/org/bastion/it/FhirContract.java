@@ -33,16 +33,8 @@ abstract class FhirContract {
     }
 
     HttpResponse<String> send(String method, String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((path.startsWith("http") ? path : fhirBase() + path).replace("|", "%7C")))
-                .header("Authorization", "Bearer " + token())
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/fhir+json");
-        }
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return browser.send(request.build());
+        return browser.fhirRequest(method, path.startsWith("http") ? path : fhirBase() + path, body,
+                Browser.headers("Authorization", "Bearer " + token(), headers));
     }
 
     String createPatient(String family, String given, String birthDate, String mrn) {

@@ -52,7 +52,8 @@ public class CapabilityStatementFactory {
                 .setCode("SMART-on-FHIR");
         rest.getSecurity()
                 .addService(smart)
-                .setDescription("OAuth 2.0 bearer tokens issued by " + settings.issuer());
+                .setDescription("OAuth 2.0 bearer tokens issued by " + settings.issuer() + " (SMART scopes), or of an external issuer an admin"
+                        + " registered; when an admin has turned API keys on (setting api_keys), an API key an admin issued, in the header x-api-key");
         // SMART App Launch: the oauth-uris extension names the authorization server's endpoints.
         org.hl7.fhir.r4.model.Extension uris = rest.getSecurity().addExtension()
                 .setUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");

@@ -4,23 +4,21 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bastion.platform.BastionSettings;
+import org.bastion.platform.RateWindows;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Limits the authorization requests a source address may start without a sign-in session: each
  * stores a pending request before anyone has signed in, so without a limit an anonymous client
  * could fill that table. At most {@code bastion.authorize.rate.limit} (BASTION_AUTHORIZE_RATE_LIMIT,
  * default 60, 0 for no limit; an admin may change it at run time as the setting authorize_rate_limit) within any minute: a sliding window over the times of an address's
- * latest admissions. An IPv6 address counts by its /64, which one host commonly holds whole.
+ * latest admissions ({@link RateWindows}). An IPv6 address counts by its /64, which one host commonly holds whole.
  * <p>
  * Kept in memory, per node: at most {@link #MAX_ADDRESSES} addresses, the one seen least recently
  * forgotten first, so memory stays bounded (an address holds at most a limit's worth of times).
@@ -28,7 +26,6 @@ import java.util.Map;
 @ApplicationScoped
 public class AuthorizeRateLimit {
 
-    static final Duration WINDOW = Duration.ofMinutes(1);
     static final int DEFAULT_LIMIT = 60;
     static final int MAX_ADDRESSES = 10_000;
 
@@ -37,12 +34,7 @@ public class AuthorizeRateLimit {
 
     private int limit;
     private Clock clock;
-    private final Map<String, Admissions> addresses = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Admissions> eldest) {
-            return size() > MAX_ADDRESSES;
-        }
-    };
+    private final RateWindows addresses = new RateWindows(MAX_ADDRESSES);
 
     public AuthorizeRateLimit() {
     }
@@ -54,7 +46,6 @@ public class AuthorizeRateLimit {
 
     @PostConstruct
     void configure() {
-        limit = configured();
         clock = Clock.systemUTC();
     }
 
@@ -63,19 +54,7 @@ public class AuthorizeRateLimit {
      * zero then; otherwise, counting nothing, how long until it may start another (Retry-After).
      */
     public Duration admit(String address) {
-        String source = source(address);
-        long now = clock.millis();
-        synchronized (addresses) {
-            int configured = settings == null ? limit : configured();
-            if (configured != limit) {
-                addresses.clear(); // the windows were sized for the old limit
-                limit = configured;
-            }
-            if (limit <= 0) {
-                return Duration.ZERO;
-            }
-            return Duration.ofMillis(addresses.computeIfAbsent(source, s -> new Admissions()).admit(now, limit));
-        }
+        return addresses.admit(source(address), settings == null ? limit : configured(), clock.millis());
     }
 
     private int configured() {
@@ -99,31 +78,6 @@ public class AuthorizeRateLimit {
             return parsed.getHostAddress();
         } catch (UnknownHostException e) {
             return address;
-        }
-    }
-
-    /** The times (ms) of an address's admissions, oldest first; a ring once it holds a limit's worth. */
-    private static final class Admissions {
-        private long[] times = new long[4];
-        private int count;
-        private int oldest;
-
-        /** Zero when admitted (and counted), else the milliseconds until the oldest admission leaves the window. */
-        long admit(long now, int limit) {
-            if (count < limit) {
-                if (count == times.length) {
-                    times = Arrays.copyOf(times, Math.min(limit, times.length * 2));
-                }
-                times[count++] = now;
-                return 0;
-            }
-            long wait = times[oldest] + WINDOW.toMillis() - now;
-            if (wait > 0) {
-                return wait;
-            }
-            times[oldest] = now;
-            oldest = (oldest + 1) % limit;
-            return 0;
         }
     }
 }

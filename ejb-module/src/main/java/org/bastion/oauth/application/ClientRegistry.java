@@ -120,6 +120,8 @@ public class ClientRegistry {
 
     public void delete(OAuthClient client) {
         changed.fire(new ClientChanged(client.clientId()));
+        // its API keys go with it: a client registered again under the same id does not inherit them
+        em.createQuery("delete from ApiKey k where k.clientId = :client").setParameter("client", client.clientId()).executeUpdate();
         em.remove(em.merge(client));
     }
 

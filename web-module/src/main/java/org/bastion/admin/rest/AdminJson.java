@@ -60,6 +60,18 @@ final class AdminJson {
         return result;
     }
 
+    /** A whole number field of a JSON body, or the fallback when absent or null. */
+    static long number(JsonObject json, String field, long fallback) {
+        JsonValue value = json.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return fallback;
+        }
+        if (!(value instanceof jakarta.json.JsonNumber n) || !n.isIntegral()) {
+            throw new InvalidInputException(field, "must be a whole number");
+        }
+        return n.longValue();
+    }
+
     /** A whole number query parameter within bounds, or the fallback when absent. */
     static int number(String field, String value, int fallback, int min, int max) {
         if (value == null || value.isBlank()) {

@@ -2,9 +2,7 @@ package org.bastion.admin.rest;
 
 import jakarta.ejb.EJB;
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -17,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import org.bastion.oauth.application.InitialAccessTokens;
-import org.bastion.platform.InvalidInputException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -47,7 +44,7 @@ public class InitialAccessTokensResource {
         JsonObject json = AdminJson.object(body);
         java.util.List<String> grants = java.util.List.copyOf(AdminJson.strings(json, "approved_grant_types"));
         java.util.List<String> scope = org.bastion.oauth.domain.SpaceDelimited.list(AdminJson.string(json, "approved_scope"));
-        InitialAccessTokens.Issued issued = tokens.issue((int) number(json, "uses", 1), number(json, "expires_in", 86_400),
+        InitialAccessTokens.Issued issued = tokens.issue((int) AdminJson.number(json, "uses", 1), AdminJson.number(json, "expires_in", 86_400),
                 security.getUserPrincipal().getName(), grants, scope);
         return Response.status(201).entity(Json.createObjectBuilder().add("token", issued.token())
                 .add("expires_at", issued.expiresAt().toString()).add("uses", issued.uses())
@@ -78,16 +75,5 @@ public class InitialAccessTokensResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Response revoke(@PathParam("id") String id) {
         return tokens.revoke(id) ? Response.noContent().build() : AdminErrors.error(404, "not_found", "No initial access token " + id);
-    }
-
-    private static long number(JsonObject json, String field, long fallback) {
-        JsonValue value = json.get(field);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return fallback;
-        }
-        if (!(value instanceof JsonNumber n) || !n.isIntegral()) {
-            throw new InvalidInputException(field, "must be a whole number");
-        }
-        return n.longValue();
     }
 }

@@ -54,6 +54,10 @@ public class SettingsResource {
             new Editable("access_token_query", "bastion.access.token.query", "false", "true or false", List.of("true", "false")::contains),
             new Editable("authorize_rate_limit", "bastion.authorize.rate.limit", "60",
                     "0 (no limit) to 100000: authorization requests a browser without a session may start from one address in a minute", range(0, 100_000)),
+            new Editable("api_keys", "bastion.api.keys", "off", "on or off: whether the FHIR API accepts API keys (x-api-key) an admin issued",
+                    List.of("on", "off")::contains),
+            new Editable("api_key_rate_limit", "bastion.api.key.rate.limit", "600", "0 (no limit) to 100000: requests one API key may make in a minute",
+                    range(0, 100_000)),
             new Editable("outbound_allowed_origins", "bastion.outbound.allowed.origins", "",
                     "a comma-separated list of at most 20 origins (http or https://host[:port], no path) Bastion may fetch keys and discovery documents from "
                             + "although they are not public https; empty for none", SettingsResource::origins));

@@ -1,6 +1,7 @@
 package org.bastion.fhir.rest;
 
 import jakarta.annotation.Priority;
+import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -9,9 +10,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import org.bastion.oauth.application.AccessTokenVerifier;
+import org.bastion.oauth.application.ApiKeyRateLimit;
+import org.bastion.oauth.application.ApiKeys;
 import org.bastion.oauth.application.InvalidTokenException;
 import org.bastion.oauth.application.OAuthException;
 import org.bastion.oauth.application.VerifiedAccessToken;
+import org.bastion.oauth.domain.ApiKey;
 import org.bastion.platform.BastionSettings;
 import org.bastion.platform.rest.BearerSecurityContext;
 import org.bastion.smart.application.RequestAccess;
@@ -19,6 +23,7 @@ import org.bastion.smart.application.TokenPolicies;
 import org.bastion.smart.domain.AccessPolicy;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 
@@ -27,6 +32,8 @@ import java.util.Set;
  * error_description: RFC 6750 §3.1 lets a server omit them when no token was sent, but a
  * bare 401 leaves a developer guessing, so Bastion names the reason every time. The verified
  * token's SMART scopes become the request's access policy, which the repository enforces.
+ * An API key (x-api-key, when an admin has turned keys on) stands for its client with the key's
+ * scopes and patient and goes through the same gate; each key is rate limited.
  */
 @Provider
 @RequiresBearerToken
@@ -35,12 +42,20 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
     private static final String BEARER = "bearer ";
     static final String QUERY_PARAMETER = "access_token";
+    /** The header of an API key (off unless an admin turns API keys on). */
+    static final String API_KEY = "x-api-key";
 
     @Inject
     AccessTokenVerifier verifier;
 
     @Inject
     TokenPolicies policies;
+
+    @EJB
+    ApiKeys apiKeys;
+
+    @Inject
+    ApiKeyRateLimit apiKeyRate;
 
     @Inject
     RequestAccess access;
@@ -53,14 +68,33 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (settings.fhirSecurityOff() && request.getHeaderString(HttpHeaders.AUTHORIZATION) == null
+        String apiKey = request.getHeaderString(API_KEY);
+        if (settings.fhirSecurityOff() && request.getHeaderString(HttpHeaders.AUTHORIZATION) == null && apiKey == null
                 && !request.getUriInfo().getQueryParameters().containsKey(QUERY_PARAMETER)) {
             // BASTION_FHIR_SECURITY=off, for measurements on a loopback-only server: the one request path with server authority
             access.set(AccessPolicy.SERVER);
             return;
         }
         try {
-            VerifiedAccessToken token = verifier.verifyForFhir(bearerToken(request));
+            VerifiedAccessToken token;
+            if (apiKey != null) {
+                if (request.getHeaderString(HttpHeaders.AUTHORIZATION) != null || request.getUriInfo().getQueryParameters().containsKey(QUERY_PARAMETER)) {
+                    throw new InvalidTokenException("The request carries both an API key (x-api-key) and an access token: send one credential");
+                }
+                ApiKey key = apiKeys.verify(apiKey);
+                Duration wait = apiKeyRate.admit(key.id());
+                if (!wait.isZero()) {
+                    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+                    request.abortWith(OperationOutcomes.error(429, IssueType.THROTTLED, "API key " + ApiKeys.PREFIX + key.id()
+                                    + "… made more requests within a minute than this server allows a key (api_key_rate_limit); retry after "
+                                    + seconds + " s", headers)
+                            .header(HttpHeaders.RETRY_AFTER, seconds).build());
+                    return;
+                }
+                token = apiKeys.asToken(key);
+            } else {
+                token = verifier.verifyForFhir(bearerToken(request));
+            }
             access.set(policies.policy(token, token.issuedHere()));
             request.setSecurityContext(new BearerSecurityContext(token, Set.of(), request.getSecurityContext().isSecure()));
         } catch (InvalidTokenException e) {

@@ -1,0 +1,21 @@
+package org.bastion.it;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** API keys, tried as an attacker would, on a managed WildFly with H2. */
+@ExtendWith({TestSigningKey.class, ArquillianExtension.class})
+class WildFlyApiKeyIT extends ApiKeyContract {
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return Deployments.ear();
+    }
+
+    @Override
+    String baseUrl() {
+        return "http://localhost:8180";
+    }
+}
