@@ -754,6 +754,52 @@ async function main() {
         await screenshot('console-initial-access-tokens');
     });
 
+    await step('api-key', ['confidential-client'], async () => {
+        const name = `Lab analyser ${RUN}`;
+        const withKey = async (key) => {
+            const response = await fetch(`${BASE}/fhir/r4/Patient?_count=1`, { headers: { 'x-api-key': key } });
+            return { status: response.status, text: await response.text() };
+        };
+        const setKeys = async (value) => {
+            await openPage('settings', 'page-settings');
+            await $('field-api_keys').selectOption(value);
+            await $('settings-form-submit').click();
+            await expectVisible('toast', 'the saved message');
+        };
+        await openPage('apikeys', 'page-api-keys');
+        await expectVisible('api-keys-off', 'the notice that API keys are off');
+        await fill('name', name);
+        await fill('client_id', state.confidentialId);
+        await fill('scope', 'user/Patient.rs');
+        await $('api-key-form-submit').click();
+        await page.waitForFunction(() => document.querySelector('[data-test="error-scope"]')?.textContent.trim().length > 0);
+        check((await fieldError('scope')).includes('system/'), `a user/ scope is refused with "${await fieldError('scope')}"`);
+        await fill('scope', 'system/Patient.rs');
+        await $('api-key-form-submit').click();
+        await expectVisible('api-key-value', 'the issued API key');
+        const key = (await $('api-key-value').textContent()).trim();
+        check(key.startsWith('bak_'), `the API key is "${key}"`);
+        const row = $('api-key-table').locator('tbody tr', { hasText: name });
+        check((await row.innerText()).includes('system/Patient.rs'), `the list shows ${await row.innerText()}`);
+        await screenshot('console-api-keys');
+        let answer = await withKey(key);
+        check(answer.status === 401 && answer.text.includes('turned off'), `while keys are off the FHIR API answers ${answer.status} ${answer.text}`);
+        await setKeys('on');
+        try {
+            answer = await withKey(key);
+            equal(answer.status, 200, `the key on the FHIR API once keys are on: ${answer.text}`);
+            await openPage('apikeys', 'page-api-keys');
+            await row.locator('[data-test="revoke-api-key"]').click();
+            await confirmDialog();
+            await page.waitForFunction((n) => [...document.querySelectorAll('[data-test="api-key-table"] tbody tr')]
+                .some((r) => r.textContent.includes(n) && r.querySelector('[data-test="api-key-status"]')?.textContent === 'Revoked'), name);
+            answer = await withKey(key);
+            check(answer.status === 401 && answer.text.includes('revoked'), `the revoked key gets ${answer.status} ${answer.text}`);
+        } finally {
+            await setKeys('off');
+        }
+    });
+
     await step('launch-bound', ['client-trust'], async () => {
         await demoAppReady();
         await openPage('launch', 'page-launch');

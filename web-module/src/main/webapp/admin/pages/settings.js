@@ -11,6 +11,7 @@ const NUMBERS = {
     token_code_seconds: [5, 600],
     session_seconds: [60, 604_800],
     authorize_rate_limit: [0, 100_000],
+    api_key_rate_limit: [0, 100_000],
 };
 /** Settings that may be left empty. */
 const OPTIONAL = new Set(['outbound_allowed_origins']);
@@ -18,6 +19,7 @@ const CHOICES = {
     signing_alg: () => ['RS256', 'RS384', 'RS512', 'ES256'].map((v) => [v, v]),
     registration: () => [['open', t('settings.registration.open')], ['token', t('settings.registration.token')]],
     access_token_query: () => [['false', t('common.no')], ['true', t('common.yes')]],
+    api_keys: () => [['off', t('common.no')], ['on', t('common.yes')]],
 };
 
 export async function render() {

@@ -161,6 +161,10 @@ abstract class ApiKeyContract extends OAuthClientSupport {
                 {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"system/Patient.rs\",\"expires_in_days\":366}", "expires_in_days", "between"},
                 {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"system/Patient.rs\",\"expires_in_days\":\"ever\"}", "expires_in_days", "whole number"},
                 {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":[\"system/Patient.rs\"]}", "scope", "string"},
+                {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"system/Patient.rs\",\"expires_at\":\"2020-01-01T00:00:00Z\"}", "expires_at", "future"},
+                {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"system/Patient.rs\",\"expires_at\":\"tomorrow\"}", "expires_at", "instant"},
+                {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"system/Patient.rs\",\"expires_at\":\""
+                        + java.time.Instant.now().plusSeconds(3600) + "\",\"expires_in_days\":1}", "expires_at", "give one"},
         };
         for (String[] attempt : refused) {
             HttpResponse<String> response = admin("POST", "/api-keys", attempt[0]);
@@ -207,6 +211,20 @@ abstract class ApiKeyContract extends OAuthClientSupport {
         assertEquals(204, admin("DELETE", "/clients/" + clientId, null).statusCode());
         assertEquals(404, admin("GET", "/api-keys/" + idOf(second), null).statusCode(), "a deleted client's keys go with it");
         assertRefused(withKey(second, "GET", "/Patient?_count=1", null), 401, "not known to this server");
+    }
+
+    @Test
+    void aKeyStopsWorkingWhenItExpires() throws InterruptedException {
+        String clientId = client("system/Patient.rs");
+        java.time.Instant expiry = java.time.Instant.now().plusSeconds(3);
+        HttpResponse<String> issued = admin("POST", "/api-keys", "{\"name\":\"short-lived\",\"client_id\":\"" + clientId
+                + "\",\"scope\":\"system/Patient.rs\",\"expires_at\":\"" + expiry + "\"}");
+        assertEquals(201, issued.statusCode(), issued.body());
+        String key = (String) Browser.json(issued).get("key");
+        assertEquals(200, withKey(key, "GET", "/Patient?_count=1", null).statusCode(), "before it expires");
+        Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), expiry).toMillis()) + 500);
+        assertRefused(withKey(key, "GET", "/Patient?_count=1", null), 401, "expired at");
+        assertEquals("expired", Browser.json(admin("GET", "/api-keys/" + idOf(key), null)).get("status"));
     }
 
     @Test

@@ -34,6 +34,7 @@ public class ApiKeys {
     /** What a key's requests are recorded under in the audit trail (the token id): api-key:ID. */
     public static final String TOKEN_ID_PREFIX = "api-key:";
     static final Duration MAX_LIFETIME = Duration.ofDays(365);
+    static final Duration DEFAULT_LIFETIME = Duration.ofDays(90);
     /** How often a key's last use is written: at most once a minute, not on every request. */
     static final Duration LAST_USE_PRECISION = Duration.ofMinutes(1);
     private static final Pattern KEY = Pattern.compile(Pattern.quote(PREFIX) + "([A-Za-z0-9]{16})_([A-Za-z0-9_-]{43})");
@@ -60,7 +61,11 @@ public class ApiKeys {
         return settings.value("bastion.api.keys").map(v -> v.equalsIgnoreCase("on") || v.equalsIgnoreCase("true")).orElse(false);
     }
 
-    public Issued issue(String name, String clientId, List<String> scope, String patient, long expiresInDays, String createdBy) {
+    /**
+     * Issues a key that expires after so many days (1 to 365) or at an instant within that time
+     * (expiresAt, when not null; the other is then null).
+     */
+    public Issued issue(String name, String clientId, List<String> scope, String patient, Long expiresInDays, Instant expiresAt, String createdBy) {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new InvalidInputException("name", "is required: up to 200 characters that tell admins what the key is for");
         }
@@ -94,14 +99,21 @@ public class ApiKeys {
                 throw new InvalidInputException("scope", "'" + s + "' is not a scope client '" + clientId + "' may have; a key grants no more than its client");
             }
         }
-        if (expiresInDays < 1 || expiresInDays > MAX_LIFETIME.toDays()) {
+        Instant now = clock.instant();
+        if (expiresAt != null && expiresInDays != null) {
+            throw new InvalidInputException("expires_at", "and expires_in_days say the same thing: give one");
+        }
+        if (expiresAt != null && (!expiresAt.isAfter(now) || expiresAt.isAfter(now.plus(MAX_LIFETIME)))) {
+            throw new InvalidInputException("expires_at", "must be in the future, within " + MAX_LIFETIME.toDays() + " days");
+        }
+        long days = expiresInDays == null ? DEFAULT_LIFETIME.toDays() : expiresInDays;
+        if (expiresAt == null && (days < 1 || days > MAX_LIFETIME.toDays())) {
             throw new InvalidInputException("expires_in_days", "must be between 1 and " + MAX_LIFETIME.toDays());
         }
         String id = random(16);
         String secret = Secrets.random();
-        Instant now = clock.instant();
         ApiKey stored = new ApiKey(id, Secrets.hash(secret), name.strip(), clientId, List.copyOf(scope), patient, createdBy, now,
-                now.plus(Duration.ofDays(expiresInDays)));
+                expiresAt != null ? expiresAt : now.plus(Duration.ofDays(days)));
         em.persist(stored);
         return new Issued(PREFIX + id + "_" + secret, stored);
     }

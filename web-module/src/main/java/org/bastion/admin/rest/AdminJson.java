@@ -72,6 +72,23 @@ final class AdminJson {
         return n.longValue();
     }
 
+    /** An instant field of a JSON body (2026-11-25T10:00:00Z), or null when absent. */
+    static java.time.Instant instant(JsonObject json, String field) {
+        return instant(field, string(json, field));
+    }
+
+    /** An instant (2026-11-25T10:00:00Z) a field or query parameter holds, or null when absent or blank. */
+    static java.time.Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidInputException(field, "must be an instant such as 2026-11-25T10:00:00Z, not '" + value + "'");
+        }
+    }
+
     /** A whole number query parameter within bounds, or the fallback when absent. */
     static int number(String field, String value, int fallback, int min, int max) {
         if (value == null || value.isBlank()) {

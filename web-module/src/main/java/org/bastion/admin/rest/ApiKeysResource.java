@@ -37,8 +37,6 @@ import java.time.Instant;
 @Path("api-keys")
 public class ApiKeysResource {
 
-    static final long DEFAULT_DAYS = 90;
-
     @EJB
     ApiKeys keys;
 
@@ -49,7 +47,8 @@ public class ApiKeysResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue an API key", description = "The key is in the answer, once; only its hash is kept. It acts as client_id with scope"
-            + " (each a scope the client may have: system/ scopes, or patient/ scopes with patient) until expires_in_days have passed or it is revoked.")
+            + " (each a scope the client may have: system/ scopes, or patient/ scopes with patient) until expires_in_days (default 90) have passed,"
+            + " or until expires_at, or until it is revoked.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "ApiKey")))
     @APIResponse(responseCode = "201", description = "The key", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ApiKey")))
     @APIResponse(responseCode = "400", ref = "BadInput")
@@ -57,7 +56,8 @@ public class ApiKeysResource {
         JsonObject json = AdminJson.object(body);
         ApiKeys.Issued issued = keys.issue(AdminJson.string(json, "name"), AdminJson.string(json, "client_id"),
                 SpaceDelimited.list(AdminJson.string(json, "scope")), AdminJson.string(json, "patient"),
-                AdminJson.number(json, "expires_in_days", DEFAULT_DAYS), security.getUserPrincipal().getName());
+                json.containsKey("expires_in_days") ? (Long) AdminJson.number(json, "expires_in_days", 0) : null,
+                AdminJson.instant(json, "expires_at"), security.getUserPrincipal().getName());
         return Response.status(201).entity(json(issued.stored()).add("key", issued.key()).build().toString()).build();
     }
 

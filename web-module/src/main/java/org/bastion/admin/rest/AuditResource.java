@@ -16,8 +16,6 @@ import org.bastion.fhir.application.Fhir;
 import org.bastion.platform.InvalidInputException;
 import org.hl7.fhir.r4.model.Bundle;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -67,7 +65,7 @@ public class AuditResource {
         }
         int pageSize = AdminJson.number("_count", count, 50, 1, MAX_COUNT);
         int first = AdminJson.number("_offset", offset, 0, 0, Integer.MAX_VALUE);
-        AuditLog.Criteria criteria = new AuditLog.Criteria(instant("since", since), instant("until", until), AdminJson.blankToNull(subject),
+        AuditLog.Criteria criteria = new AuditLog.Criteria(AdminJson.instant("since", since), AdminJson.instant("until", until), AdminJson.blankToNull(subject),
                 AdminJson.blankToNull(client), type, id, outcome == null || outcome.isBlank() ? null : AdminJson.number("outcome", outcome, 0, 100, 599),
                 AdminJson.blankToNull(category), AdminJson.blankToNull(request));
         trail.write();
@@ -82,16 +80,5 @@ public class AuditResource {
             bundle.addEntry().setResource(AuditEvents.toFhir(record)).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         return Response.ok(Fhir.r4().newJsonParser().encodeResourceToString(bundle)).build();
-    }
-
-    private static Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, "must be an instant such as 2026-11-25T10:00:00Z, not '" + value + "'");
-        }
     }
 }
