@@ -18,6 +18,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import * as jose from 'jose';
 import { StepFailure, check, equal, journey, launchChromium, pageText } from './journey.mjs';
 
@@ -800,6 +801,33 @@ async function main() {
         }
     });
 
+    await step('validation-package', ['sign-in'], async () => {
+        const name = `bastion.console.profiles${RUN}`;
+        await openPage('packages', 'page-packages');
+        await $('package-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a package') });
+        await $('package-form-submit').click();
+        await page.waitForFunction(() => document.querySelector('[data-test="error-package"]')?.textContent.trim().length > 0);
+        check((await fieldError('package')).includes('gzip'), `a text file is refused with "${await fieldError('package')}"`);
+        const profile = {
+            resourceType: 'StructureDefinition', id: 'console-patient', url: `http://example.org/fhir/StructureDefinition/console-patient-${RUN}`,
+            name: 'ConsolePatient', status: 'active', fhirVersion: '4.0.1', kind: 'resource', abstract: false, type: 'Patient',
+            baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient', derivation: 'constraint',
+            differential: { element: [{ id: 'Patient', path: 'Patient' }, { id: 'Patient.gender', path: 'Patient.gender', min: 1 }] },
+        };
+        await $('package-file').setInputFiles({ name: `${name}.tgz`, mimeType: 'application/gzip', buffer: tgz({
+            'package.json': JSON.stringify({ name, version: '0.1.0', fhirVersions: ['4.0.1'] }),
+            'StructureDefinition-console-patient.json': JSON.stringify(profile),
+        }) });
+        await $('package-form-submit').click();
+        await expectVisible('package-loaded', 'the loaded package');
+        const row = $('package-table').locator('tbody tr', { hasText: name });
+        check((await row.innerText()).includes('0.1.0'), `the package list shows ${await row.innerText()}`);
+        await screenshot('console-packages');
+        await row.locator('[data-test="delete-package"]').click();
+        await confirmDialog();
+        await page.waitForFunction((n) => !document.querySelector('[data-test="page-packages"]')?.textContent.includes(n), name);
+    });
+
     await step('launch-bound', ['client-trust'], async () => {
         await demoAppReady();
         await openPage('launch', 'page-launch');
@@ -1000,6 +1028,30 @@ async function demoAppReady() {
         check(Date.now() < deadline, `the demo app patient-browser did not appear within 100 s (the admin API answers ${status})`);
         await page.waitForTimeout(2000);
     }
+}
+
+/** A FHIR package's .tgz: each file under package/ with a ustar header, as npm pack makes it. */
+function tgz(files) {
+    const blocks = [];
+    for (const [name, text] of Object.entries(files)) {
+        const body = Buffer.from(text, 'utf8');
+        const header = Buffer.alloc(512);
+        header.write(`package/${name}`, 0, 'ascii');
+        header.write('0000644', 100, 'ascii');
+        header.write('0000000', 108, 'ascii');
+        header.write('0000000', 116, 'ascii');
+        header.write(body.length.toString(8).padStart(11, '0'), 124, 'ascii');
+        header.write('00000000000', 136, 'ascii');
+        header.write('0', 156, 'ascii');
+        header.write('ustar', 257, 'ascii');
+        header.write('00', 263, 'ascii');
+        header.fill(' ', 148, 156);
+        const sum = header.reduce((a, b) => a + b, 0);
+        header.write(sum.toString(8).padStart(6, '0'), 148, 'ascii');
+        blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+    }
+    blocks.push(Buffer.alloc(1024));
+    return gzipSync(Buffer.concat(blocks));
 }
 
 async function fetchSettingsValue() {

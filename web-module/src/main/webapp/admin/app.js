@@ -14,6 +14,7 @@ import * as tokens from './pages/tokens.js';
 import * as audit from './pages/audit.js';
 import * as iat from './pages/initial-access-tokens.js';
 import * as apikeys from './pages/api-keys.js';
+import * as packages from './pages/packages.js';
 import * as launch from './pages/launch.js';
 import * as bulk from './pages/bulk.js';
 
@@ -29,6 +30,7 @@ const NAV = [
         ['keys', '#/keys', 'nav.keys', 'M15 7a4 4 0 11-3.9 5H4v3h3v3h3v-3h1.1A4 4 0 0115 7z'],
         ['issuers', '#/issuers', 'nav.issuers', 'M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z'],
         ['iat', '#/initial-access-tokens', 'nav.iat', 'M5 11h14v9H5zM8 11V7a4 4 0 018 0v4'],
+        ['packages', '#/packages', 'nav.packages', 'M4 7l8-4 8 4v10l-8 4-8-4zM4 7l8 4 8-4M12 11v10'],
         ['apikeys', '#/api-keys', 'nav.apikeys', 'M15 7a4 4 0 11-3.9 4.9L4 19v-3h3v-3h3l1.1-1.1A4 4 0 0115 7z'],
     ]],
     ['nav.group.ops', [
@@ -57,6 +59,7 @@ const ROUTES = [
     [/^\/audit$/, 'audit', (m, q) => audit.render(q)],
     [/^\/initial-access-tokens$/, 'iat', () => iat.render()],
     [/^\/api-keys$/, 'apikeys', () => apikeys.render()],
+    [/^\/packages$/, 'packages', () => packages.render()],
     [/^\/launch$/, 'launch', () => launch.render()],
     [/^\/bulk\/exports$/, 'bulk-exports', () => bulk.renderExports()],
     [/^\/bulk\/imports$/, 'bulk-imports', () => bulk.renderImports()],

@@ -62,7 +62,7 @@ public class BundleProcessor {
                         responses[i] = execute(entries.get(i), ids, reader);
                     } catch (FhirException e) {
                         throw new FhirException(e.status(), e.issueType(), "Transaction entry " + i + " (" + verb + " "
-                                + entries.get(i).getRequest().getUrl() + ") failed, nothing was changed: " + e.getMessage());
+                                + entries.get(i).getRequest().getUrl() + ") failed, nothing was changed: " + e.getMessage(), e.outcome());
                     }
                 }
             }
@@ -82,8 +82,10 @@ public class BundleProcessor {
             try {
                 response.addEntry(self.one(entry, reader));
             } catch (FhirException e) {
-                OperationOutcome outcome = new OperationOutcome();
-                outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(e.issueType()).setDiagnostics(e.getMessage());
+                OperationOutcome outcome = e.outcome() != null ? e.outcome() : new OperationOutcome();
+                if (e.outcome() == null) {
+                    outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(e.issueType()).setDiagnostics(e.getMessage());
+                }
                 BundleEntryComponent failed = new BundleEntryComponent();
                 failed.getResponse().setStatus(Integer.toString(e.status())).setOutcome(outcome);
                 response.addEntry(failed);

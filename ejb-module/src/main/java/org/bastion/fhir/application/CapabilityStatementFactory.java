@@ -66,6 +66,8 @@ public class CapabilityStatementFactory {
         // FHIR Bulk Data Access 2.0: the system, patient and group level exports (docs/bulk-data.md)
         cs.addInstantiates(BULK + "CapabilityStatement/bulk-data");
         rest.addOperation().setName("export").setDefinition(BULK + "OperationDefinition/export");
+        // $validate on every type and instance (docs/validation.md)
+        rest.addOperation().setName("validate").setDefinition("http://hl7.org/fhir/OperationDefinition/Resource-validate");
         for (String type : new java.util.TreeSet<>(Fhir.r4().getResourceTypes())) {
             if (!type.equals(FhirRepository.AUDIT_EVENT)) {
                 CapabilityStatement.CapabilityStatementRestResourceComponent resource = resource(type);

@@ -47,6 +47,9 @@ public class FhirRepository {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static volatile DataSource dataSource;
 
+    @jakarta.inject.Inject
+    org.bastion.fhir.validation.FhirValidation validation;
+
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
@@ -178,6 +181,55 @@ public class FhirRepository {
         }
         checkVersion(stored, ifMatch);
         return new Stored(writeWithin(allowed, stored, resource, "PUT"), stored.deleted());
+    }
+
+    /**
+     * $validate (R4 resource-operation-validate): a resource against the base definitions, its
+     * declared profiles and these. At type level the token must be able to create the type (update it
+     * for mode update); at instance level, mode delete asks whether the resource may be deleted (the
+     * token must be able to), a resource in the body is an update of it, and without one the stored
+     * resource is validated as the token may read it.
+     */
+    public org.hl7.fhir.r4.model.OperationOutcome validate(String type, String id, Resource resource, String mode, List<String> profiles) {
+        if (mode != null && !List.of("create", "update", "delete").contains(mode)) {
+            throw new FhirException(400, IssueType.INVALID, "mode '" + mode + "' is not a validation mode: create, update or delete");
+        }
+        if (resource != null && !resource.fhirType().equals(type)) {
+            throw new FhirException(400, IssueType.INVALID, "The body is a " + resource.fhirType() + ", not a " + type);
+        }
+        if (id == null) {
+            if ("delete".equals(mode)) {
+                throw new FhirException(400, IssueType.INVALID, "mode delete validates the deletion of a resource: POST [base]/" + type + "/[id]/$validate");
+            }
+            if (resource == null) {
+                throw new FhirException(400, IssueType.REQUIRED, "$validate needs the resource: the body, or a Parameters with a resource parameter");
+            }
+            allowed("update".equals(mode) ? Permission.UPDATE : Permission.CREATE, type);
+            return validation.validate(resource, profiles);
+        }
+        checkId(id);
+        if ("delete".equals(mode)) {
+            Restriction allowed = allowed(Permission.DELETE, type);
+            Optional<StoredResource> found = find(type, id);
+            if (found.isEmpty() || found.get().deleted() || !visible(type, id, allowed)) {
+                throw notFound(type, id);
+            }
+            org.hl7.fhir.r4.model.OperationOutcome outcome = new org.hl7.fhir.r4.model.OperationOutcome();
+            outcome.addIssue().setSeverity(org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
+                    .setDiagnostics("Nothing on this server prevents deleting " + type + "/" + id + ": Bastion keeps no referential integrity rules");
+            return outcome;
+        }
+        if (resource == null) {
+            return validation.validate(read(type, id), profiles);
+        }
+        if (resource.hasIdElement() && resource.getIdElement().getIdPart() != null && !id.equals(resource.getIdElement().getIdPart())) {
+            throw new FhirException(400, IssueType.INVALID, "The body's id '" + resource.getIdElement().getIdPart() + "' is not " + id);
+        }
+        Restriction allowed = allowed(Permission.UPDATE, type);
+        if (!allowed.unrestricted() && find(type, id).isPresent() && !visible(type, id, allowed)) {
+            throw notFound(type, id);
+        }
+        return validation.validate(resource, profiles);
     }
 
     public Resource read(String type, String id) {
@@ -681,6 +733,7 @@ public class FhirRepository {
 
     /** Writes, then checks in the same transaction that the result is still within reach (else all of it rolls back). */
     private Resource writeWithin(Restriction allowed, StoredResource stored, Resource resource, String method) {
+        validation.onWrite(resource);
         Resource written = write(stored, resource, method);
         if (!visible(stored.resourceType(), stored.resourceId(), allowed)) {
             throw new FhirException(403, IssueType.FORBIDDEN, "This " + stored.resourceType() + " would be outside what the access token may write ("

@@ -12,7 +12,7 @@ public class AdminApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(AdminTokenFilter.class, UsersResource.class, KeysResource.class, LaunchesResource.class, InitialAccessTokensResource.class, ApiKeysResource.class, ScopesResource.class, AuditResource.class, IssuersResource.class,
+        return Set.of(AdminTokenFilter.class, UsersResource.class, KeysResource.class, LaunchesResource.class, InitialAccessTokensResource.class, ApiKeysResource.class, PackagesResource.class, ScopesResource.class, AuditResource.class, IssuersResource.class,
                 ClientsResource.class, GrantsResource.class, SettingsResource.class, HousekeepingResource.class, SignInThrottlesResource.class, BulkJobsResource.class, AdminErrors.OAuthRefusal.class, AdminAuditFilter.class,
                 AdminErrors.class, AdminErrors.InvalidJson.class, AdminErrors.HousekeepingRunning.class, AdminErrors.Unexpected.class, CorsFilter.class);
     }

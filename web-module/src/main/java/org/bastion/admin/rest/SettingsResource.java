@@ -58,12 +58,24 @@ public class SettingsResource {
                     List.of("on", "off")::contains),
             new Editable("api_key_rate_limit", "bastion.api.key.rate.limit", "600", "0 (no limit) to 100000: requests one API key may make in a minute",
                     range(0, 100_000)),
+            new Editable("validation_on_write", "bastion.validation.on.write", "off",
+                    "off, profiles (resources that declare a profile), all, or comma-separated resource types (Patient,Observation):"
+                            + " which writes are validated and refused (422) with errors", SettingsResource::validationOnWrite),
             new Editable("outbound_allowed_origins", "bastion.outbound.allowed.origins", "",
                     "a comma-separated list of at most 20 origins (http or https://host[:port], no path) Bastion may fetch keys and discovery documents from "
                             + "although they are not public https; empty for none", SettingsResource::origins));
 
     @Inject
     BastionSettings settings;
+
+    private static boolean validationOnWrite(String value) {
+        try {
+            org.bastion.fhir.validation.FhirValidation.OnWrite.parse(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 
     @Inject
     SettingOverrides overrides;

@@ -23,6 +23,8 @@ public class FhirApplication extends Application {
                 ExportResource.class,
                 ExportResource.PatientLevel.class,
                 GroupExportResource.class,
+                ValidateResource.class,
+                ValidateResource.Instance.class,
                 BulkStatusResource.class,
                 ImportResource.class,
                 ImportUploadResource.class,

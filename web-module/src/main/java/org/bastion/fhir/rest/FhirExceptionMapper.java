@@ -15,6 +15,10 @@ public class FhirExceptionMapper implements ExceptionMapper<FhirException> {
 
     @Override
     public Response toResponse(FhirException e) {
+        if (e.outcome() != null) {
+            org.bastion.platform.rest.RequestMetrics.noteRefusal(e.issueType().toCode());
+            return Response.status(e.status()).entity(e.outcome()).type(FhirMediaTypes.preferred(headers)).build();
+        }
         return OperationOutcomes.error(e.status(), e.issueType(), e.getMessage(), headers).build();
     }
 }
