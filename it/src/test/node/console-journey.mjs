@@ -580,6 +580,8 @@ async function main() {
         check((await fieldError('jwt_bearer_subjects')).length === 0, 'a username as JWT bearer subject gives an inline message');
         await $('trust-form-submit').click();
         await expectVisible('trust-saved', 'the saved delegation');
+        // the notice of the approval above is there already: the save is done when the button is back
+        await page.waitForFunction(() => !document.querySelector('[data-test="trust-form-submit"]')?.disabled);
         await page.reload();
         await expectVisible('client-trust-card', 'the trust of the assertion service after a reload');
         equal(await $('field-jwt_bearer_subjects').inputValue(), USERNAME, 'the JWT bearer subjects after a reload');
@@ -825,7 +827,8 @@ async function main() {
         await screenshot('console-packages');
         await row.locator('[data-test="delete-package"]').click();
         await confirmDialog();
-        await page.waitForFunction((n) => !document.querySelector('[data-test="page-packages"]')?.textContent.includes(n), name);
+        await page.waitForFunction((n) => ![...document.querySelectorAll('[data-test="package-table"] tbody tr')]
+            .some((r) => r.textContent.includes(n)), name);
     });
 
     await step('launch-bound', ['client-trust'], async () => {

@@ -17,6 +17,6 @@ create table conformance_resource (
     resource_type varchar(64) not null,
     url varchar(1024) not null,
     version varchar(64),
-    body varchar(16777216) not null
+    body varchar(10485760) not null
 );
 create index ix_conformance_resource_package on conformance_resource (package_name);

@@ -185,9 +185,12 @@ abstract class ValidationContract extends OAuthClientSupport {
             assertEquals(422, noCode.statusCode(), noCode.body());
             assertTrue(noCode.body().contains("Observation.code"), noCode.body());
             HttpResponse<String> batch = fhir("POST", "", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
-                    + "{\"resourceType\":\"Patient\"},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},{\"resource\":{\"resourceType\":"
+                    + "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"InATransaction\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},{\"resource\":{\"resourceType\":"
                     + "\"Observation\",\"status\":\"final\"},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}");
             assertEquals(422, batch.statusCode(), "a transaction with an invalid entry stores nothing: " + batch.body());
+            assertTrue(batch.body().contains("Observation.code"), "the entry's issues come along: " + batch.body());
+            assertTrue(fhir("GET", "/Patient?family=InATransaction&_summary=count", null).body().contains("\"total\":0"),
+                    "the valid entry of the failed transaction was not stored");
             HttpResponse<String> badSetting = admin("PUT", "/settings", "{\"validation_on_write\":\"Patient,Nonsense\"}");
             assertEquals(400, badSetting.statusCode(), badSetting.body());
         } finally {

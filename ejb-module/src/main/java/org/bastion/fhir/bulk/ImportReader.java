@@ -63,6 +63,7 @@ public class ImportReader extends AbstractItemReader {
         job = jobs.find(jobId).orElseThrow(() -> new IllegalStateException("Bulk job " + jobId + " is gone"));
         request = ImportRequest.parse(job.parameters());
         ImportProgress progress = ImportProgress.parse(job.progress());
+        ImportCheckpoint.reset();
         input = progress.input();
         offset = progress.offset();
         line = progress.line();
@@ -90,6 +91,7 @@ public class ImportReader extends AbstractItemReader {
                     try (InputStream whole = Channels.newInputStream(channel)) {
                         String text = size > limit ? null : new String(whole.readAllBytes(), StandardCharsets.UTF_8);
                         ImportWrites.Line item = new ImportWrites.Line(input, 1, size, text, current.type(), current.url());
+                        ImportCheckpoint.read(size);
                         next();
                         return item;
                     }
@@ -114,6 +116,7 @@ public class ImportReader extends AbstractItemReader {
             if (!tooLong && text.isBlank()) {
                 continue;
             }
+            ImportCheckpoint.read(read);
             return new ImportWrites.Line(input, line, offset, text, current.type(), current.url());
         }
         return null;

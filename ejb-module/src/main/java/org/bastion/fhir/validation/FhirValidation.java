@@ -96,6 +96,12 @@ public class FhirValidation {
         }
     }
 
+    /** After a package change commits on this node, the next validation looks at the packages again. */
+    void packagesChanged(@jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+                         ValidationPackages.Changed change) {
+        checkedAt = 0;
+    }
+
     /** Validates a resource against the base definitions, its declared profiles and these: the outcome, every issue with its FHIRPath. */
     public OperationOutcome validate(Resource resource, List<String> profiles) {
         Engine current = engine();
@@ -113,7 +119,15 @@ public class FhirValidation {
 
     /** Refuses a write (422) whose resource has errors, when validation on write applies to it. */
     public void onWrite(Resource resource) {
-        OnWrite policy = OnWrite.parse(settings.value("bastion.validation.on.write").orElse("off"));
+        String configured = settings.value("bastion.validation.on.write").orElse("off");
+        OnWrite policy;
+        try {
+            policy = OnWrite.parse(configured);
+        } catch (IllegalArgumentException e) {
+            // a misconfigured environment refuses writes rather than storing them unchecked
+            throw new FhirException(500, IssueType.EXCEPTION, "BASTION_VALIDATION_ON_WRITE is '" + configured + "', which is not " + e.getMessage()
+                    + ": an admin must correct it (or set validation_on_write in the console); nothing was stored");
+        }
         if (!policy.applies(resource)) {
             return;
         }
@@ -209,8 +223,9 @@ public class FhirValidation {
         validator.setValidateAgainstStandardSchema(false);
         validator.setValidateAgainstStandardSchematron(false);
         validator.registerValidatorModule(module);
-        LOG.info(() -> "Validator ready with the R4 definitions and " + packages.list().size() + " loaded package(s), "
-                + "conformance resources: " + count + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
+        String ready = "Validator ready with the R4 definitions and " + packages.list().size() + " loaded package(s), "
+                + "conformance resources: " + count + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)";
+        LOG.info(ready);
         return new Engine(generation, validator, chain);
     }
 }

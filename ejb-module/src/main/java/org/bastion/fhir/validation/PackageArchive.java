@@ -20,7 +20,7 @@ import java.util.zip.ZipException;
 public final class PackageArchive {
 
     static final long MAX_ARCHIVE = 64L * 1024 * 1024;
-    static final int MAX_FILE = 16 * 1024 * 1024;
+    static final int MAX_FILE = 10 * 1024 * 1024;
     static final long MAX_TOTAL = 256L * 1024 * 1024;
     static final int MAX_FILES = 20_000;
     private static final int BLOCK = 512;

@@ -43,6 +43,13 @@ public class ValidationPackages {
     @PersistenceContext(unitName = "bastion")
     EntityManager em;
 
+    @jakarta.inject.Inject
+    jakarta.enterprise.event.Event<Changed> changed;
+
+    /** Packages were loaded or removed: this node's validator is built again at its next use (other nodes notice within 5 s). */
+    public record Changed() {
+    }
+
     private final Clock clock = Clock.systemUTC();
 
     /** Loads a package (replacing one of the same name): what was kept. */
@@ -101,6 +108,7 @@ public class ValidationPackages {
                 kept.size(), skipped, loadedBy, clock.instant());
         em.persist(loaded);
         kept.forEach(em::persist);
+        changed.fire(new Changed());
         return loaded;
     }
 
@@ -118,6 +126,7 @@ public class ValidationPackages {
         found.ifPresent(p -> {
             em.createQuery("delete from ConformanceResource c where c.packageName = :name").setParameter("name", p.name()).executeUpdate();
             em.remove(p);
+            changed.fire(new Changed());
         });
         return found.isPresent();
     }
