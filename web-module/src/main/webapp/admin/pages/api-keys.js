@@ -51,7 +51,7 @@ export async function render() {
         });
         await load();
         issued.replaceChildren(secretBox(t('apikeys.key'), key.key, 'api-key-value'),
-            h('p', { class: 'hint' }, `${t('apikeys.expires')}: ${when(key.expires_at)} · ${t('apikeys.once')}`));
+            h('p', { class: 'hint' }, `${t('apikeys.expires')}: ${when(key.expires_at)}`));
     }, { submitLabel: t('apikeys.issue'), test: 'api-key-form' });
     await load();
     root.append(pageHeader(t('apikeys.title'), t('apikeys.lead')), off,

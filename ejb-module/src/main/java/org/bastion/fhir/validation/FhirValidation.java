@@ -219,6 +219,8 @@ public class FhirValidation {
                 new UnknownCodeSystemWarningValidationSupport(context));
         FhirInstanceValidator module = new FhirInstanceValidator(chain);
         module.setErrorForUnknownProfiles(true);
+        // best-practice recommendations (dom-6: "a resource should have narrative", …) are not rules: not checked
+        module.setBestPracticeWarningLevel(org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel.Ignore);
         FhirValidator validator = context.newValidator();
         validator.setValidateAgainstStandardSchema(false);
         validator.setValidateAgainstStandardSchematron(false);
