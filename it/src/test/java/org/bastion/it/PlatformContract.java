@@ -56,7 +56,8 @@ abstract class PlatformContract {
                 "/admin/api/users/{id}/password", "/admin/api/consents/{user}/{client}", "/admin/api/tokens/{jti}/revoke", "/admin/api/scopes",
                 "/admin/api/keys/rotate", "/admin/api/keys/{kid}/retire", "/admin/api/issuers/test", "/admin/api/initial-access-tokens/{id}",
                 "/admin/api/launches", "/admin/api/audit", "/admin/api/housekeeping", "/admin/api/housekeeping/run", "/admin/api/bulk-jobs",
-                "/admin/api/bulk-jobs/{id}", "/admin/api/bulk-jobs/imports", "/admin/api/bulk-jobs/{id}/errors.ndjson")) {
+                "/admin/api/bulk-jobs/{id}", "/admin/api/bulk-jobs/imports", "/admin/api/bulk-jobs/{id}/errors.ndjson",
+                "/admin/api/api-keys", "/admin/api/api-keys/{id}", "/admin/api/packages", "/admin/api/packages/{name}")) {
             assertTrue(paths.containsKey(path), path + " is not documented: " + paths.keySet());
         }
         int operations = 0;
@@ -76,7 +77,7 @@ abstract class PlatformContract {
                 assertTrue(responses.keySet().stream().anyMatch(code -> code.startsWith("2")), what + " has no success answer: " + responses.keySet());
             }
         }
-        assertEquals(45, operations, "every admin call, each once");
+        assertEquals(52, operations, "every admin call, each once");
         Map<String, Object> create = (Map<String, Object>) paths.get("/admin/api/clients").get("post");
         assertEquals("#/components/responses/BadInput", ((Map<String, Object>) ((Map<String, Object>) create.get("responses")).get("400")).get("$ref"));
     }
