@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A bulk import and export through the deployment's own batch runtime (JBeret on WildFly, Payara
- * Server's): run by WildFlyIT, WildFlyPostgresIT and PayaraServerIT. Not by PayaraMicroIT: on Payara
+ * Server's): run by WildFlySuiteIT, WildFlyPostgresSuiteIT and PayaraServerIT. Not by PayaraMicroIT: on Payara
  * Micro a bulk job's chunk fails (its batch repository, jdbc/__TimerPool, is a second non-XA
  * resource beside Bastion's in the chunk's transaction; docs/bulk-data.md).
  */

@@ -29,6 +29,9 @@ abstract class HapiClientContract {
     IGenericClient client() {
         FhirContext context = FhirContext.forR4Cached();
         context.getRestfulClientFactory().setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+        // HAPI's default read timeout (10 s) equals the server's wait for an audit record's commit: a busy build
+        // machine's pause would fail a test of what the client does, which the other contracts wait out
+        context.getRestfulClientFactory().setSocketTimeout(60_000);
         IGenericClient client = context.newRestfulGenericClient(baseUrl() + "/fhir/r4");
         client.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get())));
         return client;

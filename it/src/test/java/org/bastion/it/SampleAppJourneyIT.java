@@ -8,13 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The seeds' single-page-app journeys in headless Chromium, on WildFly with H2 started with
@@ -37,14 +33,7 @@ class SampleAppJourneyIT {
     /** The demo data job runs after deployment; its last act registers the demo clients. */
     @BeforeAll
     static void awaitDemoData() throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-        HttpResponse<String> token;
-        do {
-            Thread.sleep(1000);
-            token = new Browser().postForm(BASE + "/oauth2/token", Browser.form("grant_type", "client_credentials", "scope", "system/Patient.rs"),
-                    "Authorization", AdminApiContract.basic("postman", "postman-demo-secret"));
-        } while (token.statusCode() != 200 && Instant.now().isBefore(deadline));
-        assertEquals(200, token.statusCode(), "the demo data set was not ready within 4 minutes: " + token.body());
+        DemoData.awaitReady(BASE);
     }
 
     @Test

@@ -35,6 +35,11 @@ public final class SearchQuery {
     private final String type;
     /** The conditions on the resource aliased r, all of which must hold. */
     private final List<Part> parts = new ArrayList<>();
+    /**
+     * A _lastUpdated with a lower bound (what changed since): its matches may be few among many,
+     * so H2 finds them through ix_fhir_resource_updated instead of walking the type's keys.
+     */
+    private boolean recentOnly;
     private final List<String> ignored = new ArrayList<>();
 
     /**
@@ -157,6 +162,7 @@ public final class SearchQuery {
                     + " where " + k + ".resource_id in (" + marks(ids.size()) + ")", ids, 0);
         }
         if (name.equals("_lastUpdated")) {
+            recentOnly |= !(value.startsWith("le") || value.startsWith("lt") || value.startsWith("eb"));
             List<Object> out = new ArrayList<>();
             String sql = "(" + DateValue.parse("_lastUpdated", value).point(r + ".last_updated", out) + ")";
             return Part.of(sql, out);
@@ -644,8 +650,12 @@ public final class SearchQuery {
             page.append(cursor.replace("r.pk", key)).append(" order by ").append(key).append(' ').append(direction).append(" fetch first ? rows only");
             return "select r.pk, r.body, r.resource_id from fhir_resource r where r.pk in (" + page + ") order by r.pk " + direction;
         }
+        // newest first, as ix_fhir_resource_type_pk holds them (the type is one, so this is the key's order): a page reads
+        // its rows and stops, where a sort would read every row of the type first (H2 sorts unless the index's columns match)
+        // (a lead's keys or a recent _lastUpdated find fewer rows than a walk would pass)
+        String order = backwards || recentOnly || plan.lead() != null ? "r.pk " + direction : "r.resource_type desc, r.pk desc";
         return "select r.pk, r.body, r.resource_id from fhir_resource r where r.resource_type = ? and r.deleted = false" + where() + cursor
-                + " order by r.pk " + direction + " fetch first ? rows only";
+                + " order by " + order + " fetch first ? rows only";
     }
 
     /** The arguments of {@link #keysetSql}, before the cursor key and the row count. */

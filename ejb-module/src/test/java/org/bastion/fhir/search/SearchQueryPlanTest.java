@@ -284,6 +284,19 @@ class SearchQueryPlanTest {
     }
 
     @Test
+    void aTypesPagesAndABulkExportsPagesReadOnlyTheirOwnRows() throws SQLException {
+        // a bulk export's page: the type's resources changed up to the job's start, newest key first; 15 000
+        // observations, each page reads its 21 rows (H2 sorted all of them for every page through ix_fhir_resource_updated)
+        long observations = (long) PATIENTS * OBSERVATIONS_EACH + BIG_RECORD;
+        assertEquals(observations, plan("Observation", "_lastUpdated=le2030-01-01T00:00:00Z"));
+        assertEquals(PATIENTS + 1L, plan("Patient", "_lastUpdated=le2030-01-01T00:00:00Z"));
+        // a type's resources without a parameter (GET [base]/Observation), page by page
+        assertEquals(observations, plan("Observation", "(no parameters)", () -> new SearchQuery("Observation", Map.of(),
+                other -> new org.bastion.smart.domain.AccessPolicy.Restriction(List.of(new org.bastion.smart.domain.AccessPolicy.Alternative(null, null)))),
+                SELECTIVE));
+    }
+
+    @Test
     void chainedAndReverseChainedSearchesUseTheIndexes() throws SQLException {
         assertEquals((long) OBSERVATIONS_EACH, plan("Observation", "subject:Patient.identifier=urn:mrn|MRN17"));
         assertEquals(1L, plan("Patient", "_has:Observation:subject:_id=o9-1"));
