@@ -226,6 +226,22 @@ public class BastionSettings {
     }
 
     /**
+     * BASTION_SUBSCRIPTION_ATTEMPTS: how many times a notification is tried before its subscription
+     * turns to error (default 8).
+     */
+    public int subscriptionAttempts() {
+        return (int) Math.max(1, seconds("bastion.subscription.attempts", 8L));
+    }
+
+    /**
+     * BASTION_SUBSCRIPTION_RETRY_SECONDS: the wait after a notification's first failed attempt,
+     * doubled after each further one, at most an hour (default 5 seconds).
+     */
+    public Duration subscriptionRetry() {
+        return Duration.ofSeconds(Math.max(1, seconds("bastion.subscription.retry.seconds", 5L)));
+    }
+
+    /**
      * BASTION_METRICS_TOKEN: the bearer token a metrics scraper sends to /metrics; without it the
      * endpoint is off. Configuration only, like the key settings.
      */

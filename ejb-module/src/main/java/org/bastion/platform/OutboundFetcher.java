@@ -75,32 +75,59 @@ public class OutboundFetcher {
 
     /** GET a JSON document of at most maxBytes. */
     public String getJson(String url, int maxBytes) throws Refused {
-        URI uri = parse(url);
-        boolean exempt = allowed(uri);
-        if (!exempt) {
-            checkAddresses(uri);
-        }
-        try {
-            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
-            if (connection instanceof HttpsURLConnection https && !exempt) {
-                https.setSSLSocketFactory(new PublicOnly(defaultFactory()));
-            }
-            connection.setInstanceFollowRedirects(false);
-            connection.setUseCaches(false);
-            connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
-            connection.setReadTimeout(READ_TIMEOUT_MS);
+        return exchange(url, connection -> {
             connection.setRequestProperty("Accept", "application/json");
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                throw refused(url, "answered HTTP " + status);
+            }
+            if (connection.getContentLengthLong() > maxBytes) {
+                throw refused(url, "announced " + connection.getContentLengthLong() + " bytes, more than " + maxBytes);
+            }
+            try (InputStream in = connection.getInputStream()) {
+                return new String(readAtMost(in, maxBytes, url), StandardCharsets.UTF_8);
+            }
+        });
+    }
+
+    /**
+     * Sends a body (or none) to a URL with the same checks as a fetch (a subscription's notification):
+     * answers the receiver's HTTP status, having read at most 64 KB of its answer; refused when the
+     * URL may not be used or nothing answered.
+     */
+    public int send(String url, String method, java.util.Map<String, String> headers, String contentType, byte[] body) throws Refused {
+        return exchange(url, connection -> {
+            connection.setRequestMethod(method);
+            headers.forEach(connection::setRequestProperty);
+            connection.setDoOutput(true);
+            if (contentType != null) {
+                connection.setRequestProperty("Content-Type", contentType);
+            }
+            connection.setFixedLengthStreamingMode(body.length);
+            try (java.io.OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+            int status = connection.getResponseCode();
+            try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                if (in != null) {
+                    in.readNBytes(64 * 1024);
+                }
+            }
+            return status;
+        });
+    }
+
+    /** What is done over one connection. */
+    private interface Exchange<T> {
+        T over(HttpURLConnection connection) throws IOException;
+    }
+
+    /** An exchange over a connection to a URL that passed the checks; any failure is a refusal (its detail logged). */
+    private <T> T exchange(String url, Exchange<T> exchange) throws Refused {
+        try {
+            HttpURLConnection connection = open(url);
             try {
-                int status = connection.getResponseCode();
-                if (status != 200) {
-                    throw refused(url, "answered HTTP " + status);
-                }
-                if (connection.getContentLengthLong() > maxBytes) {
-                    throw refused(url, "announced " + connection.getContentLengthLong() + " bytes, more than " + maxBytes);
-                }
-                try (InputStream in = connection.getInputStream()) {
-                    return new String(readAtMost(in, maxBytes, url), StandardCharsets.UTF_8);
-                }
+                return exchange.over(connection);
             } finally {
                 connection.disconnect();
             }
@@ -109,6 +136,27 @@ public class OutboundFetcher {
         } catch (IOException | RuntimeException e) {
             throw refused(url, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A connection (not yet connected) to a URL that passed the checks: without proxy, redirects or
+     * caches, with short timeouts; to a public address only, unless an admin allowed the origin.
+     */
+    private HttpURLConnection open(String url) throws IOException {
+        URI uri = parse(url);
+        boolean exempt = allowed(uri);
+        if (!exempt) {
+            checkAddresses(uri);
+        }
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        if (connection instanceof HttpsURLConnection https && !exempt) {
+            https.setSSLSocketFactory(new PublicOnly(defaultFactory()));
+        }
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        connection.setReadTimeout(READ_TIMEOUT_MS);
+        return connection;
     }
 
     private static byte[] readAtMost(InputStream in, int maxBytes, String url) throws IOException {

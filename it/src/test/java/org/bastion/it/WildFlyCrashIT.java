@@ -45,6 +45,68 @@ class WildFlyCrashIT {
     }
 
     /**
+     * Subscription notifications are queued with the writes that cause them: acknowledged writes
+     * whose notifications the endpoint refused (503) until the server was killed are all notified
+     * after the restart, once the endpoint answers. Port 9680.
+     */
+    @Test
+    void notificationsOfAcknowledgedWritesAreSentAfterAKill() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.Set<String> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer endpoint = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        endpoint.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            if (up.get()) {
+                delivered.add(exchange.getRequestURI().getPath().replaceFirst(".*/", ""));
+            } else {
+                refused.incrementAndGet();
+            }
+            exchange.sendResponseHeaders(up.get() ? 200 : 503, -1);
+            exchange.close();
+        });
+        endpoint.start();
+        String origin = "http://127.0.0.1:" + endpoint.getAddress().getPort();
+        Map<String, String> settings = new java.util.HashMap<>(SETTINGS);
+        settings.put("BASTION_OUTBOUND_ALLOWED_ORIGINS", origin);
+        settings.put("BASTION_SUBSCRIPTION_RETRY_SECONDS", "1");
+        settings.put("BASTION_SUBSCRIPTION_ATTEMPTS", "100");
+        WildFlyServer server = new WildFlyServer("crash-subscription", "standalone-bastion.xml", 1600, settings);
+        server.clean();
+        server.start();
+        try {
+            Browser browser = new Browser();
+            String token = Tokens.sign(Tokens.claims(server.baseUrl()).build(), TestSigningKey.get());
+            String fhir = server.baseUrl() + "/fhir/r4";
+            String code = "crash-" + UUID.randomUUID().toString().substring(0, 8);
+            HttpResponse<String> subscribed = browser.fhir(fhir, token, "POST", "/Subscription", SubscriptionContract.subscription(
+                    "Observation?code=" + code, origin + "/hook", "application/fhir+json", "requested"));
+            assertEquals(201, subscribed.statusCode(), subscribed.body());
+            java.util.Set<String> written = new java.util.HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> created = browser.fhir(fhir, token, "POST", "/Observation", SubscriptionContract.observation(code));
+                assertEquals(201, created.statusCode(), created.body());
+                written.add(json(created).getAsString("id"));
+            }
+            for (int i = 0; i < 100 && refused.get() < 20; i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(refused.get() >= 20, "every notification was tried before the kill: " + refused.get());
+            server.kill();
+            up.set(true);
+            server.start();
+            java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofSeconds(90));
+            while (!delivered.containsAll(written) && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(500);
+            }
+            assertEquals(written, delivered, "each acknowledged write notified after the restart:\n" + server.tail());
+        } finally {
+            server.kill();
+            endpoint.stop(0);
+        }
+    }
+
+    /**
      * A bulk export killed with SIGKILL between two chunks resumes after the restart, from the
      * position its job row recorded: the file ends with every resource exactly once. _elements
      * makes each line cost a parse, so that 20 000 Patients take seconds and the kill falls midway.

@@ -209,4 +209,13 @@ class WildFlyPostgresSuiteIT {
             return "http://localhost:8380";
         }
     }
+
+    /** R4 rest-hook Subscriptions with a local listener as the endpoint, on a managed WildFly with PostgreSQL. */
+    @Nested
+    class Subscriptions extends SubscriptionContract {
+        @Override
+        String baseUrl() {
+            return "http://localhost:8380";
+        }
+    }
 }

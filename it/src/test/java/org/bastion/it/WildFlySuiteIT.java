@@ -344,4 +344,13 @@ class WildFlySuiteIT {
             return "http://localhost:8180";
         }
     }
+
+    /** R4 rest-hook Subscriptions with a local listener as the endpoint, on a managed WildFly with H2. */
+    @Nested
+    class Subscriptions extends SubscriptionContract {
+        @Override
+        String baseUrl() {
+            return "http://localhost:8180";
+        }
+    }
 }

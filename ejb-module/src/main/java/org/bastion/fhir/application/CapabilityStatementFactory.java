@@ -75,6 +75,9 @@ public class CapabilityStatementFactory {
                     resource.addOperation().setName("export").setDefinition(BULK + "OperationDefinition/patient-export");
                 } else if (type.equals("Group")) {
                     resource.addOperation().setName("export").setDefinition(BULK + "OperationDefinition/group-export");
+                } else if (type.equals(org.bastion.smart.domain.AccessPolicy.SUBSCRIPTION)) {
+                    resource.setDocumentation("R4 rest-hook subscriptions (docs/subscriptions.md): for system/ scopes; criteria on one type,"
+                            + " payload none or application/fhir+json, endpoints public https or on an origin an admin allowed");
                 }
                 rest.addResource(resource);
             }

@@ -59,6 +59,9 @@ public class FhirRepository {
     @jakarta.ejb.EJB
     ConditionLocks conditionLocks;
 
+    @jakarta.ejb.EJB
+    org.bastion.fhir.subscription.Subscriptions subscriptions;
+
     @jakarta.inject.Inject
     org.bastion.platform.BastionSettings settings;
 
@@ -663,6 +666,7 @@ public class FhirRepository {
                 IndexWriter.replace(connection, stored.pk(), stored.resourceType(), rows);
             }
         });
+        subscriptions.changed(stored.resourceType(), stored.resourceId(), version);
         resource.setIdElement(resource.getIdElement().withVersion(Long.toString(version)));
         return resource;
     }
@@ -733,11 +737,17 @@ public class FhirRepository {
 
     /** Writes, then checks in the same transaction that the result is still within reach (else all of it rolls back). */
     private Resource writeWithin(Restriction allowed, StoredResource stored, Resource resource, String method) {
+        if (resource instanceof org.hl7.fhir.r4.model.Subscription subscription) {
+            subscriptions.accept(subscription);
+        }
         validation.onWrite(resource);
         Resource written = write(stored, resource, method);
         if (!visible(stored.resourceType(), stored.resourceId(), allowed)) {
             throw new FhirException(403, IssueType.FORBIDDEN, "This " + stored.resourceType() + " would be outside what the access token may write ("
                     + describe(allowed) + "); nothing was stored");
+        }
+        if (resource instanceof org.hl7.fhir.r4.model.Subscription) {
+            subscriptions.owned(stored.resourceId());
         }
         return written;
     }

@@ -12,9 +12,21 @@ import org.bastion.smart.domain.AccessPolicy;
 public class RequestAccess {
 
     private AccessPolicy policy;
+    private org.bastion.oauth.application.VerifiedAccessToken token;
 
     public void set(AccessPolicy policy) {
         this.policy = policy;
+    }
+
+    /** A request's policy and the verified token it comes from. */
+    public void set(AccessPolicy policy, org.bastion.oauth.application.VerifiedAccessToken token) {
+        this.policy = policy;
+        this.token = token;
+    }
+
+    /** The request's verified token (an API key as the token of its client); empty for the server's own work. */
+    public java.util.Optional<org.bastion.oauth.application.VerifiedAccessToken> token() {
+        return java.util.Optional.ofNullable(token);
     }
 
     public AccessPolicy policy() {

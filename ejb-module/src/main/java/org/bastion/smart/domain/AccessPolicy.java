@@ -14,6 +14,8 @@ import java.util.Locale;
  * patient/ scopes reach the compartment of the token's patient; user/ scopes reach what the user
  * reaches (their own record, linked or granted patients, everything an admin granted, or nothing);
  * system/ scopes reach everything the scope names. A v2 scope's query narrows further.
+ * Subscriptions (notifications sent out of the server) are for system/ scopes only, and for users
+ * an admin let reach every patient: a patient/ scope or a user of a few patients gets none.
  */
 public final class AccessPolicy {
 
@@ -22,6 +24,9 @@ public final class AccessPolicy {
      * (the demo data load). No request path may use it.
      */
     public static final AccessPolicy SERVER = new AccessPolicy(List.of(SmartScope.parse("system/*.cruds").orElseThrow()), null, Reach.NOTHING, true);
+
+    /** The resource type whose instances make the server send data out (R4 rest-hook). */
+    public static final String SUBSCRIPTION = "Subscription";
 
     /** Nothing at all: what a request has until its token is verified. */
     public static final AccessPolicy NOTHING = new AccessPolicy(List.of(), null, Reach.NOTHING, false);
@@ -89,7 +94,7 @@ public final class AccessPolicy {
             if (!scope.permissions().contains(permission) || !(scope.allResourceTypes() || scope.resourceType().equals(resourceType))) {
                 continue;
             }
-            for (Alternative alternative : alternatives(scope)) {
+            for (Alternative alternative : alternatives(scope, resourceType)) {
                 if (alternative.unrestricted()) {
                     return new Restriction(List.of(alternative));
                 }
@@ -102,7 +107,11 @@ public final class AccessPolicy {
     }
 
     /** The ways one scope grants access: none when its context cannot apply (no patient claim, a user who reaches nothing). */
-    private List<Alternative> alternatives(SmartScope scope) {
+    private List<Alternative> alternatives(SmartScope scope, String resourceType) {
+        if (resourceType.equals(SUBSCRIPTION) && !(scope.context() == Context.SYSTEM
+                || scope.context() == Context.USER && userReach instanceof Reach.Everything)) {
+            return List.of();
+        }
         return switch (scope.context()) {
             case SYSTEM -> List.of(new Alternative(null, scope.query()));
             case PATIENT -> patient == null ? List.of() : List.of(new Alternative(patient, scope.query()));
@@ -140,6 +149,9 @@ public final class AccessPolicy {
         if (userScopes && userReach instanceof Reach.Nothing) {
             message.append("; its user/ scopes grant nothing because the token's user reaches no patient (a Patient fhirUser,"
                     + " a linked RelatedPerson or an admin's grant gives a user their reach)");
+        }
+        if (resourceType.equals(SUBSCRIPTION)) {
+            message.append("; Subscriptions are only for system/ scopes (a backend service an admin granted them) and users who reach every patient");
         }
         message.append(". Granted: ").append(scopes.isEmpty() ? "no SMART resource scopes" : String.join(" ", scopes.stream().map(SmartScope::text).toList()));
         return message.toString();

@@ -70,4 +70,19 @@ class AccessPolicyTest {
         assertTrue(policy.restriction(Permission.CREATE, "Observation").denied());
         assertTrue(policy.refusal(Permission.CREATE, "Observation").endsWith("Granted: system/Patient.write"));
     }
+
+    @Test
+    void subscriptionsAreForSystemScopesAndUsersWhoReachEveryPatientOnly() {
+        String type = AccessPolicy.SUBSCRIPTION;
+        assertTrue(AccessPolicy.of(List.of("system/Subscription.cruds"), null, Reach.NOTHING).restriction(Permission.CREATE, type).unrestricted());
+        assertTrue(AccessPolicy.of(List.of("system/*.*"), null, Reach.NOTHING).restriction(Permission.CREATE, type).unrestricted());
+        assertTrue(AccessPolicy.of(List.of("user/*.cruds"), null, Reach.EVERYTHING).restriction(Permission.CREATE, type).unrestricted());
+        AccessPolicy patient = AccessPolicy.of(List.of("patient/*.cruds"), "p1", Reach.NOTHING);
+        assertTrue(patient.restriction(Permission.CREATE, type).denied());
+        assertTrue(patient.restriction(Permission.READ, type).denied());
+        assertFalse(patient.restriction(Permission.CREATE, "Observation").denied(), "other types as before");
+        assertTrue(AccessPolicy.of(List.of("user/*.cruds"), null, Reach.of(false, java.util.Set.of("p1"))).restriction(Permission.CREATE, type).denied(),
+                "a user of a few patients");
+        assertTrue(patient.refusal(Permission.CREATE, type).contains("only for system/ scopes"), patient.refusal(Permission.CREATE, type));
+    }
 }

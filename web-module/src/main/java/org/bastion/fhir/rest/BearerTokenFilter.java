@@ -95,7 +95,7 @@ public class BearerTokenFilter implements ContainerRequestFilter {
             } else {
                 token = verifier.verifyForFhir(bearerToken(request));
             }
-            access.set(policies.policy(token, token.issuedHere()));
+            access.set(policies.policy(token, token.issuedHere()), token);
             request.setSecurityContext(new BearerSecurityContext(token, Set.of(), request.getSecurityContext().isSecure()));
         } catch (InvalidTokenException e) {
             request.abortWith(OperationOutcomes.error(401, IssueType.LOGIN, e.getMessage(), headers)
