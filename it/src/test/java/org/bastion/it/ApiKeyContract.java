@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * API keys (x-api-key), tried as an attacker would next to the integration an admin issued a key
  * for: off until an admin turns them on; a key acts as its client with no more than its scopes (and
- * the client's), its patient only, until revoked or its client is disabled; each key rate limited.
+ * the client's), its patient only (or the patients its organization manages), until revoked or its client is disabled; each key rate limited.
  */
 abstract class ApiKeyContract extends OAuthClientSupport {
 
@@ -144,6 +144,58 @@ abstract class ApiKeyContract extends OAuthClientSupport {
     }
 
     @Test
+    void anOrganizationKeyReachesThePatientsItManagesAsTheyAreNow() {
+        String clientId = client("system/Patient.cruds system/Organization.cruds system/Observation.cruds patient/*.rs");
+        String setup = key(clientId, "system/Patient.cruds system/Organization.cruds system/Observation.cruds", null);
+        String[] organizations = new String[2];
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> created = withKey(setup, "POST", "/Organization", "{\"resourceType\":\"Organization\",\"name\":\"Clinic " + i + "\"}");
+            assertEquals(201, created.statusCode(), created.body());
+            organizations[i] = (String) Browser.json(created).get("id");
+        }
+        String[] patients = new String[4]; // two of the first clinic, one of the second, one of none
+        String[] managers = {organizations[0], organizations[0], organizations[1], null};
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> created = withKey(setup, "POST", "/Patient", patientJson(null, "Clinic" + i, managers[i]));
+            assertEquals(201, created.statusCode(), created.body());
+            patients[i] = (String) Browser.json(created).get("id");
+            HttpResponse<String> lab = withKey(setup, "POST", "/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                    + "\"code\":{\"text\":\"glucose\"},\"subject\":{\"reference\":\"Patient/" + patients[i] + "\"}}");
+            assertEquals(201, lab.statusCode(), lab.body());
+        }
+        HttpResponse<String> issued = admin("POST", "/api-keys", "{\"name\":\"clinic export\",\"client_id\":\"" + clientId
+                + "\",\"scope\":\"patient/*.rs\",\"organization\":\"" + organizations[0] + "\"}");
+        assertEquals(201, issued.statusCode(), issued.body());
+        assertEquals(organizations[0], Browser.json(issued).get("organization"), issued.body());
+        String key = (String) Browser.json(issued).get("key");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i < 2 ? 200 : 404, withKey(key, "GET", "/Patient/" + patients[i], null).statusCode(), "patient " + i);
+        }
+        HttpResponse<String> labs = withKey(key, "GET", "/Observation?_count=100", null);
+        assertEquals(200, labs.statusCode(), labs.body());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i < 2, labs.body().contains("Patient/" + patients[i]), "patient " + i + "'s observation: " + labs.body());
+        }
+        assertEquals(403, withKey(key, "POST", "/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+                + "\"subject\":{\"reference\":\"Patient/" + patients[0] + "\"}}").statusCode(), "patient/*.rs does not write");
+        // the reach is the organization's patients as they are now: one moved in is reached, one moved out is not
+        assertEquals(200, withKey(setup, "PUT", "/Patient/" + patients[2], patientJson(patients[2], "Clinic2", organizations[0])).statusCode());
+        assertEquals(200, withKey(setup, "PUT", "/Patient/" + patients[1], patientJson(patients[1], "Clinic1", organizations[1])).statusCode());
+        assertEquals(200, withKey(key, "GET", "/Patient/" + patients[2], null).statusCode(), "moved into the clinic");
+        assertEquals(404, withKey(key, "GET", "/Patient/" + patients[1], null).statusCode(), "moved out of the clinic");
+        // an organization nobody names reaches nothing, and says why
+        HttpResponse<String> nobody = admin("POST", "/api-keys", "{\"name\":\"x\",\"client_id\":\"" + clientId
+                + "\",\"scope\":\"patient/*.rs\",\"organization\":\"no-such-clinic\"}");
+        assertEquals(201, nobody.statusCode(), nobody.body());
+        assertRefused(withKey((String) Browser.json(nobody).get("key"), "GET", "/Observation", null), 403, "managingOrganization");
+    }
+
+    static String patientJson(String id, String family, String organization) {
+        return "{\"resourceType\":\"Patient\"" + (id == null ? "" : ",\"id\":\"" + id + "\"") + ",\"name\":[{\"family\":\"" + family + "\"}]"
+                + (organization == null ? "" : ",\"managingOrganization\":{\"reference\":\"Organization/" + organization + "\"}") + "}";
+    }
+
+    @Test
     void aKeyGrantsNoMoreThanAnAdminMayGiveItsClient() {
         String clientId = client("system/Patient.rs patient/*.rs");
         String[][] refused = {
@@ -154,6 +206,9 @@ abstract class ApiKeyContract extends OAuthClientSupport {
                 {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"patient/*.rs\"}", "scope", "give patient"},
                 {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"system/Patient.rs\",\"patient\":\"p1\"}", "scope", "patient/ scopes only"},
                 {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"patient/*.rs\",\"patient\":\"../x\"}", "patient", "Patient id"},
+                {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"patient/*.rs\",\"organization\":\"../x\"}", "organization", "Organization id"},
+                {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"patient/*.rs\",\"organization\":\"o1\",\"patient\":\"p1\"}", "organization", "give one"},
+                {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"system/Patient.rs\",\"organization\":\"o1\"}", "scope", "patient/ scopes only"},
                 {"{\"name\":\"x\",\"client_id\":\"no-such-client\",\"scope\":\"system/Patient.rs\"}", "client_id", "registered client"},
                 {"{\"name\":\"x\",\"client_id\":\"" + clientId + "\",\"scope\":\"\"}", "scope", "required"},
                 {"{\"client_id\":\"" + clientId + "\",\"scope\":\"system/Patient.rs\"}", "name", "required"},

@@ -35,6 +35,35 @@ final class Http {
         }
     }
 
+    /** An answer read off the socket: the status code and everything after the header. */
+    record Raw(int status, String head, String body) {
+    }
+
+    /**
+     * A GET whose request target is sent exactly as given (no client encodes it: java.net.URI refuses
+     * a raw |), over HTTP/1.0 so that the answer ends with the connection, unchunked.
+     */
+    static Raw raw(String baseUrl, String target, String... headers) {
+        URI base = URI.create(baseUrl);
+        StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.0\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        request.append("\r\n");
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            String head = end < 0 ? answer : answer.substring(0, end);
+            String[] status = head.split(" ", 3);
+            return new Raw(status.length > 1 ? Integer.parseInt(status[1]) : -1, head, end < 0 ? "" : answer.substring(end + 4));
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + target + " failed: " + e, e);
+        }
+    }
+
     static HttpResponse<String> getWithToken(String url, String token) {
         return get(url, "Authorization", "Bearer " + token);
     }

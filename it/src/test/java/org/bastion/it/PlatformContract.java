@@ -140,6 +140,38 @@ abstract class PlatformContract {
     }
 
     @Test
+    void searchValuesWithCharactersClientsLeaveUnencodedAreAcceptedAsTyped() throws Exception {
+        String token = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
+        String value = java.util.UUID.randomUUID().toString();
+        String family = "Raw[1]{" + value.substring(0, 8) + "}^";
+        HttpResponse<String> created = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/Patient"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/fhir+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:raw\",\"value\":\""
+                        + value + "\"}],\"name\":[{\"family\":\"" + family + "\"}]}")));
+        assertEquals(201, created.statusCode(), created.body());
+        String id = (String) JSONObjectUtils.parse(created.body()).get("id");
+        // as typed in curl or Postman: the | of system|code and the brackets and braces of the name not percent-encoded
+        // and beside escapes the client did send: each keeps its meaning (a %2B is a +, a %7C a |)
+        for (String query : java.util.List.of("identifier=urn:raw|" + value, "family=" + family, "identifier=urn:raw|" + value + "&family=" + family,
+                "identifier=urn:raw|" + value + "&_format=application/fhir%2Bjson", "identifier=urn%3Araw%7C" + value + "&family=" + family,
+                "family=" + family.replace("[", "%5B") + "&_count=1")) {
+            Http.Raw answer = Http.raw(baseUrl(), "/fhir/r4/Patient?" + query, "Authorization", "Bearer " + token, "Accept", "application/fhir+json");
+            assertEquals(200, answer.status(), query + ":\n" + answer.head() + "\n" + answer.body());
+            Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, answer.body());
+            assertEquals(1, bundle.getEntry().size(), query + " finds the patient: " + answer.body());
+            assertEquals(id, bundle.getEntryFirstRep().getResource().getIdElement().getIdPart());
+        }
+        Http.Raw none = Http.raw(baseUrl(), "/fhir/r4/Patient?identifier=urn:raw|" + value + "x", "Authorization", "Bearer " + token,
+                "Accept", "application/fhir+json");
+        assertEquals(200, none.status(), none.body());
+        assertTrue(FHIR.newJsonParser().parseResource(Bundle.class, none.body()).getEntry().isEmpty(), "another value finds nothing: " + none.body());
+        // a raw | in the path is an id no resource has: a FHIR refusal, not a server error
+        Http.Raw path = Http.raw(baseUrl(), "/fhir/r4/Patient/" + id + "|x", "Authorization", "Bearer " + token, "Accept", "application/fhir+json");
+        assertTrue(path.status() == 400 || path.status() == 404, path.head() + "\n" + path.body());
+        assertTrue(path.body().contains("\"OperationOutcome\""), path.body());
+    }
+
+    @Test
     void discoveryDocumentsAreReadableFromAnyOrigin() {
         String origin = "https://app-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".example";
         for (String url : java.util.List.of(fhirBase() + "/.well-known/smart-configuration", fhirBase() + "/metadata",

@@ -42,7 +42,7 @@ public class UserService {
     jakarta.enterprise.event.Event<UserChanged> changed;
 
     private static final Pattern PATIENT_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-    static final int MAX_GRANTED_PATIENTS = 1000;
+    public static final int MAX_GRANTED_PATIENTS = 1000;
 
     /**
      * On first start there is no admin: create one from BASTION_ADMIN_USERNAME / BASTION_ADMIN_PASSWORD,
@@ -236,6 +236,18 @@ public class UserService {
                         + "where r.resource_type = 'RelatedPerson' and r.resource_id = ? and r.deleted = false and x.resource_type = 'RelatedPerson' "
                         + "and x.param = 'patient' and x.target_type = 'Patient'")
                 .setParameter(1, relatedPersonId).getResultList();
+    }
+
+    /**
+     * The Patients whose managingOrganization is an Organization, read from the search index, at
+     * most {@code max} of them (so a caller sees when there are more).
+     */
+    @SuppressWarnings("unchecked")
+    public Set<String> managedPatients(String organizationId, int max) {
+        return new java.util.TreeSet<String>(em.createNativeQuery("select r.resource_id from fhir_idx_reference x join fhir_resource r on r.pk = x.resource_pk "
+                        + "where x.resource_type = 'Patient' and x.param = 'organization' and x.target_id = ? and x.target_type = 'Organization' "
+                        + "and r.resource_type = 'Patient' and r.deleted = false")
+                .setParameter(1, organizationId).setMaxResults(max).getResultList());
     }
 
     private static void checkPatients(Set<String> patients) {

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * API keys (x-api-key) for system integrations that cannot do client_credentials: an admin issues
- * one for a client, with some of that client's system/ scopes, or patient/ scopes and one patient;
+ * one for a client, with some of that client's system/ scopes, or patient/ scopes and one patient
+ * (or an organization: then each patient whose managingOrganization it is);
  * the holder then acts as that client with those scopes. Weaker than a token (a long-lived secret
  * sent with every request, no proof of possession), so off unless BASTION_API_KEYS=on (or the
  * setting api_keys). A key is {@value #PREFIX}ID_SECRET: the id finds the row, the secret's hash is
@@ -63,9 +64,11 @@ public class ApiKeys {
 
     /**
      * Issues a key that expires after so many days (1 to 365) or at an instant within that time
-     * (expiresAt, when not null; the other is then null).
+     * (expiresAt, when not null; the other is then null). patient/ scopes need a patient or an
+     * organization (not both), and then the key carries no system/ scope.
      */
-    public Issued issue(String name, String clientId, List<String> scope, String patient, Long expiresInDays, Instant expiresAt, String createdBy) {
+    public Issued issue(String name, String clientId, List<String> scope, String patient, String organization, Long expiresInDays,
+                        Instant expiresAt, String createdBy) {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new InvalidInputException("name", "is required: up to 200 characters that tell admins what the key is for");
         }
@@ -77,23 +80,31 @@ public class ApiKeys {
             throw new InvalidInputException("client_id", "names a client an admin has disabled");
         }
         if (scope.isEmpty()) {
-            throw new InvalidInputException("scope", "is required: the system/ scopes (or, with a patient, patient/ scopes) the key grants");
+            throw new InvalidInputException("scope", "is required: the system/ scopes (or, with a patient or an organization, patient/ scopes) the key grants");
         }
         if (patient != null && !PATIENT_ID.matcher(patient).matches()) {
             throw new InvalidInputException("patient", "must be a Patient id ([A-Za-z0-9-.]{1,64})");
         }
+        if (organization != null && !PATIENT_ID.matcher(organization).matches()) {
+            throw new InvalidInputException("organization", "must be an Organization id ([A-Za-z0-9-.]{1,64})");
+        }
+        if (patient != null && organization != null) {
+            throw new InvalidInputException("organization", "and patient both restrict the key: give one (a patient, or an organization for the patients it manages)");
+        }
+        String restrictedTo = patient != null ? "patient" : organization != null ? "organization" : null;
         for (String s : scope) {
             Optional<SmartScope> smart = SmartScope.parse(s);
             if (smart.isEmpty() || smart.get().context() == SmartScope.Context.USER) {
                 throw new InvalidInputException("scope", "'" + s + "' is not a system/ or patient/ SMART scope; a key has no user, so it carries no user/,"
                         + " openid, launch or admin scope");
             }
-            if (patient == null && smart.get().context() == SmartScope.Context.PATIENT) {
-                throw new InvalidInputException("scope", "'" + s + "' is a patient/ scope, which grants nothing without a patient: give patient");
+            if (restrictedTo == null && smart.get().context() == SmartScope.Context.PATIENT) {
+                throw new InvalidInputException("scope", "'" + s + "' is a patient/ scope, which grants nothing without a patient: give patient"
+                        + " (or organization)");
             }
-            if (patient != null && smart.get().context() == SmartScope.Context.SYSTEM) {
-                throw new InvalidInputException("scope", "'" + s + "' is a system/ scope, which would reach beyond the key's patient:"
-                        + " a key restricted to a patient carries patient/ scopes only");
+            if (restrictedTo != null && smart.get().context() == SmartScope.Context.SYSTEM) {
+                throw new InvalidInputException("scope", "'" + s + "' is a system/ scope, which would reach beyond the key's " + restrictedTo + ":"
+                        + " a key restricted to a " + restrictedTo + " carries patient/ scopes only");
             }
             if (!ScopeCatalog.allowed(s, client)) {
                 throw new InvalidInputException("scope", "'" + s + "' is not a scope client '" + clientId + "' may have; a key grants no more than its client");
@@ -112,7 +123,7 @@ public class ApiKeys {
         }
         String id = random(16);
         String secret = Secrets.random();
-        ApiKey stored = new ApiKey(id, Secrets.hash(secret), name.strip(), clientId, List.copyOf(scope), patient, createdBy, now,
+        ApiKey stored = new ApiKey(id, Secrets.hash(secret), name.strip(), clientId, List.copyOf(scope), patient, organization, createdBy, now,
                 expiresAt != null ? expiresAt : now.plus(Duration.ofDays(days)));
         em.persist(stored);
         return new Issued(PREFIX + id + "_" + secret, stored);

@@ -9,7 +9,7 @@ import java.time.Instant;
 
 /**
  * An API key for a system integration: an admin's grant of some of a client's scopes (and, for
- * patient/ scopes, one patient) to whoever holds the key, until it expires or is revoked. Only the
+ * patient/ scopes, one patient or the patients an organization manages) to whoever holds the key, until it expires or is revoked. Only the
  * hash of its secret part is kept; the id, the key's visible prefix, names it in lists and audits.
  */
 @Entity
@@ -33,6 +33,8 @@ public class ApiKey {
 
     private String patient;
 
+    private String organization;
+
     @Column(name = "created_by")
     private String createdBy;
 
@@ -55,13 +57,14 @@ public class ApiKey {
     }
 
     public ApiKey(String id, String secretHash, String name, String clientId, java.util.List<String> scope, String patient,
-                  String createdBy, Instant createdAt, Instant expiresAt) {
+                  String organization, String createdBy, Instant createdAt, Instant expiresAt) {
         this.id = id;
         this.secretHash = secretHash;
         this.name = name;
         this.clientId = clientId;
         this.scope = SpaceDelimited.join(scope);
         this.patient = patient;
+        this.organization = organization;
         this.createdBy = createdBy;
         this.createdAt = createdAt;
         this.expiresAt = expiresAt;
@@ -89,6 +92,11 @@ public class ApiKey {
 
     public String patient() {
         return patient;
+    }
+
+    /** The Organization id whose managed patients the key's patient/ scopes reach, or null. */
+    public String organization() {
+        return organization;
     }
 
     public String createdBy() {

@@ -181,6 +181,28 @@ public class TokenPolicies {
         return AccessPolicy.of(List.copyOf(scopes), null, Reach.NOTHING);
     }
 
+    /**
+     * The policy of a request with an API key (its token from ApiKeys.asToken): the client's
+     * standing and the scopes it still has, as for a token; patient/ scopes reach the key's patient,
+     * or, for a key an admin restricted to an organization, each Patient whose managingOrganization
+     * it is now (at most {@value UserService#MAX_GRANTED_PATIENTS}: beyond, the key is refused with the reason).
+     */
+    public AccessPolicy keyPolicy(VerifiedAccessToken token, String organization) throws InvalidTokenException {
+        if (organization == null) {
+            return policy(token, true);
+        }
+        OAuthClient client = liveClient(token);
+        liveStanding(token, client);
+        List<String> scopes = token.scopes().stream().flatMap(scope -> stillAllowed(scope, client).stream()).toList();
+        java.util.Set<String> patients = users.managedPatients(organization, UserService.MAX_GRANTED_PATIENTS + 1);
+        if (patients.size() > UserService.MAX_GRANTED_PATIENTS) {
+            throw new InvalidTokenException("The API key is restricted to Organization/" + organization + ", which manages more than "
+                    + UserService.MAX_GRANTED_PATIENTS + " patients, more than a key restricted to an organization may reach;"
+                    + " an admin can issue it system/ scopes instead");
+        }
+        return AccessPolicy.ofReach(scopes, Reach.of(false, patients), Reach.NOTHING);
+    }
+
     public AccessPolicy policy(VerifiedAccessToken token, boolean ownToken) throws InvalidTokenException {
         if (!ownToken) {
             // an external issuer's user claim is its word: a Patient reaches their own record, anyone else nothing

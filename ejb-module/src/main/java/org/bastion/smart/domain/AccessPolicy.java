@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * What a token may do with FHIR resources, from its SMART scopes and launch context (App Launch
  * 2.x §3): for an interaction on a type, either a refusal or the resources it may touch.
- * patient/ scopes reach the compartment of the token's patient; user/ scopes reach what the user
+ * patient/ scopes reach the compartment of the token's patient (for an API key an admin restricted
+ * to an organization: of each patient it manages); user/ scopes reach what the user
  * reaches (their own record, linked or granted patients, everything an admin granted, or nothing);
  * system/ scopes reach everything the scope names. A v2 scope's query narrows further.
  * Subscriptions (notifications sent out of the server) are for system/ scopes only, and for users
@@ -23,22 +24,22 @@ public final class AccessPolicy {
      * Every interaction on everything, for the server's own work only: bootstrap and batch jobs
      * (the demo data load). No request path may use it.
      */
-    public static final AccessPolicy SERVER = new AccessPolicy(List.of(SmartScope.parse("system/*.cruds").orElseThrow()), null, Reach.NOTHING, true);
+    public static final AccessPolicy SERVER = new AccessPolicy(List.of(SmartScope.parse("system/*.cruds").orElseThrow()), Reach.NOTHING, Reach.NOTHING, true);
 
     /** The resource type whose instances make the server send data out (R4 rest-hook). */
     public static final String SUBSCRIPTION = "Subscription";
 
     /** Nothing at all: what a request has until its token is verified. */
-    public static final AccessPolicy NOTHING = new AccessPolicy(List.of(), null, Reach.NOTHING, false);
+    public static final AccessPolicy NOTHING = new AccessPolicy(List.of(), Reach.NOTHING, Reach.NOTHING, false);
 
     private final List<SmartScope> scopes;
-    private final String patient;
+    private final Reach patientReach;
     private final Reach userReach;
     private final boolean server;
 
-    private AccessPolicy(List<SmartScope> scopes, String patient, Reach userReach, boolean server) {
+    private AccessPolicy(List<SmartScope> scopes, Reach patientReach, Reach userReach, boolean server) {
         this.scopes = scopes;
-        this.patient = patient;
+        this.patientReach = patientReach;
         this.userReach = userReach;
         this.server = server;
     }
@@ -49,9 +50,19 @@ public final class AccessPolicy {
      * @param userReach     the patients the token's user reaches, for user/ scopes
      */
     public static AccessPolicy of(Collection<String> grantedScopes, String patient, Reach userReach) {
+        String id = blankToNull(patient);
+        return ofReach(grantedScopes, id == null ? Reach.NOTHING : Reach.of(false, java.util.Set.of(id)), userReach);
+    }
+
+    /**
+     * @param patientReach the patients patient/ scopes reach: the token's patient, or those an API
+     *                     key's organization manages (never every patient: that is no patient context)
+     */
+    public static AccessPolicy ofReach(Collection<String> grantedScopes, Reach patientReach, Reach userReach) {
         List<SmartScope> scopes = new ArrayList<>();
         grantedScopes.forEach(s -> SmartScope.parse(s).ifPresent(scopes::add));
-        return new AccessPolicy(List.copyOf(scopes), blankToNull(patient), userReach == null ? Reach.NOTHING : userReach, false);
+        return new AccessPolicy(List.copyOf(scopes), patientReach instanceof Reach.Patients ? patientReach : Reach.NOTHING,
+                userReach == null ? Reach.NOTHING : userReach, false);
     }
 
     /** The fhirUser reference (or URL ending in Type/id) of a Patient, as its id; null for anyone else. */
@@ -114,12 +125,16 @@ public final class AccessPolicy {
         }
         return switch (scope.context()) {
             case SYSTEM -> List.of(new Alternative(null, scope.query()));
-            case PATIENT -> patient == null ? List.of() : List.of(new Alternative(patient, scope.query()));
-            case USER -> userReach instanceof Reach.Everything ? List.of(new Alternative(null, scope.query()))
-                    : userReach instanceof Reach.Patients patients
-                    ? patients.ids().stream().sorted().map(id -> new Alternative(id, scope.query())).toList()
-                    : List.of();
+            case PATIENT -> each(patientReach, scope);
+            case USER -> userReach instanceof Reach.Everything ? List.of(new Alternative(null, scope.query())) : each(userReach, scope);
         };
+    }
+
+    /** A scope within each patient's compartment of a reach (none for one that reaches no patient). */
+    private static List<Alternative> each(Reach reach, SmartScope scope) {
+        return reach instanceof Reach.Patients patients
+                ? patients.ids().stream().sorted().map(id -> new Alternative(id, scope.query())).toList()
+                : List.of();
     }
 
     /** Whether this is the server's own authority (bootstrap and batch jobs). */
@@ -142,8 +157,9 @@ public final class AccessPolicy {
                 + resourceType + "." + letter + ", user/" + resourceType + "." + letter + " or system/" + resourceType + "." + letter
                 + " (SMART v2; v1: ." + v1 + "), or the same with * for the type");
         boolean patientScopes = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT);
-        if (patient == null && patientScopes) {
-            message.append("; its patient/ scopes grant nothing because the token has no patient claim (launch context)");
+        if (patientReach instanceof Reach.Nothing && patientScopes) {
+            message.append("; its patient/ scopes grant nothing because the token has no patient claim (launch context),"
+                    + " or, for an API key restricted to an organization, because no patient names it as managingOrganization");
         }
         boolean userScopes = scopes.stream().anyMatch(s -> s.context() == Context.USER);
         if (userScopes && userReach instanceof Reach.Nothing) {

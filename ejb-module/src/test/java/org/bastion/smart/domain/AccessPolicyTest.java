@@ -29,6 +29,19 @@ class AccessPolicyTest {
     }
 
     @Test
+    void patientScopesOfAnOrganizationsKeyReachEachOfItsPatientsAndNeverEveryone() {
+        AccessPolicy organization = AccessPolicy.ofReach(List.of("patient/Observation.rs", "patient/Subscription.cruds"),
+                Reach.of(false, java.util.Set.of("b", "a")), Reach.NOTHING);
+        assertEquals(List.of(new Alternative("a", null), new Alternative("b", null)), organization.restriction(Permission.SEARCH, "Observation").alternatives());
+        assertTrue(organization.restriction(Permission.CREATE, "Subscription").denied(), "patient/ scopes send nothing out");
+        AccessPolicy everything = AccessPolicy.ofReach(List.of("patient/Observation.rs"), Reach.EVERYTHING, Reach.NOTHING);
+        assertTrue(everything.restriction(Permission.READ, "Observation").denied(), "every patient is no patient context");
+        AccessPolicy none = AccessPolicy.ofReach(List.of("patient/Observation.rs"), Reach.NOTHING, Reach.NOTHING);
+        assertTrue(none.restriction(Permission.READ, "Observation").denied());
+        assertTrue(none.refusal(Permission.READ, "Observation").contains("managingOrganization"), none.refusal(Permission.READ, "Observation"));
+    }
+
+    @Test
     void v2QueriesNarrowAndTheBroadestGrantWins() {
         AccessPolicy narrow = AccessPolicy.of(List.of("patient/Observation.rs?category=laboratory", "patient/Observation.rs?category=vital-signs"), "p", Reach.NOTHING);
         assertEquals(List.of(new Alternative("p", "category=laboratory"), new Alternative("p", "category=vital-signs")),

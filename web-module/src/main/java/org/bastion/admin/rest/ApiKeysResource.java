@@ -30,7 +30,7 @@ import java.time.Instant;
 
 /**
  * API keys for system integrations that cannot obtain tokens: issued for a client with some of its
- * scopes (and optionally one patient), shown once, listed without their secret, revoked at once.
+ * scopes (and optionally one patient, or the patients an organization manages), shown once, listed without their secret, revoked at once.
  * The FHIR API accepts them only while the setting api_keys is on.
  */
 @Tag(name = "API keys", description = "Keys (x-api-key) a system integration sends instead of an access token, when the setting api_keys is on")
@@ -47,7 +47,7 @@ public class ApiKeysResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue an API key", description = "The key is in the answer, once; only its hash is kept. It acts as client_id with scope"
-            + " (each a scope the client may have: system/ scopes, or patient/ scopes with patient) until expires_in_days (default 90) have passed,"
+            + " (each a scope the client may have: system/ scopes, or patient/ scopes with patient, or with organization for each patient whose managingOrganization it is) until expires_in_days (default 90) have passed,"
             + " or until expires_at, or until it is revoked.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "ApiKey")))
     @APIResponse(responseCode = "201", description = "The key", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ApiKey")))
@@ -55,7 +55,7 @@ public class ApiKeysResource {
     public Response issue(String body) {
         JsonObject json = AdminJson.object(body);
         ApiKeys.Issued issued = keys.issue(AdminJson.string(json, "name"), AdminJson.string(json, "client_id"),
-                SpaceDelimited.list(AdminJson.string(json, "scope")), AdminJson.string(json, "patient"),
+                SpaceDelimited.list(AdminJson.string(json, "scope")), AdminJson.string(json, "patient"), AdminJson.string(json, "organization"),
                 json.containsKey("expires_in_days") ? (Long) AdminJson.number(json, "expires_in_days", 0) : null,
                 AdminJson.instant(json, "expires_at"), security.getUserPrincipal().getName());
         return Response.status(201).entity(json(issued.stored()).add("key", issued.key()).build().toString()).build();
@@ -98,6 +98,7 @@ public class ApiKeysResource {
                 .add("created_by", String.valueOf(key.createdBy())).add("created_at", key.createdAt().toString())
                 .add("expires_at", key.expiresAt().toString());
         optional(json, "patient", key.patient());
+        optional(json, "organization", key.organization());
         optional(json, "revoked_at", key.revokedAt());
         optional(json, "revoked_by", key.revokedBy());
         optional(json, "last_used_at", key.lastUsedAt());

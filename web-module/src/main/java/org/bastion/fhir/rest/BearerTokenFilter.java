@@ -77,6 +77,7 @@ public class BearerTokenFilter implements ContainerRequestFilter {
         }
         try {
             VerifiedAccessToken token;
+            AccessPolicy policy;
             if (apiKey != null) {
                 if (request.getHeaderString(HttpHeaders.AUTHORIZATION) != null || request.getUriInfo().getQueryParameters().containsKey(QUERY_PARAMETER)) {
                     throw new InvalidTokenException("The request carries both an API key (x-api-key) and an access token: send one credential");
@@ -92,10 +93,12 @@ public class BearerTokenFilter implements ContainerRequestFilter {
                     return;
                 }
                 token = apiKeys.asToken(key);
+                policy = policies.keyPolicy(token, key.organization());
             } else {
                 token = verifier.verifyForFhir(bearerToken(request));
+                policy = policies.policy(token, token.issuedHere());
             }
-            access.set(policies.policy(token, token.issuedHere()), token);
+            access.set(policy, token);
             request.setSecurityContext(new BearerSecurityContext(token, Set.of(), request.getSecurityContext().isSecure()));
         } catch (InvalidTokenException e) {
             request.abortWith(OperationOutcomes.error(401, IssueType.LOGIN, e.getMessage(), headers)
