@@ -143,7 +143,7 @@ abstract class PlatformContract {
     void searchValuesWithCharactersClientsLeaveUnencodedAreAcceptedAsTyped() throws Exception {
         String token = Tokens.sign(Tokens.claims(baseUrl()).build(), TestSigningKey.get());
         String value = java.util.UUID.randomUUID().toString();
-        String family = "Raw[1]{" + value.substring(0, 8) + "}^";
+        String family = "Raw[1]{" + value.substring(0, 8) + "}^é";
         HttpResponse<String> created = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/Patient"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/fhir+json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:raw\",\"value\":\""
@@ -154,7 +154,7 @@ abstract class PlatformContract {
         // and beside escapes the client did send: each keeps its meaning (a %2B is a +, a %7C a |)
         for (String query : java.util.List.of("identifier=urn:raw|" + value, "family=" + family, "identifier=urn:raw|" + value + "&family=" + family,
                 "identifier=urn:raw|" + value + "&_format=application/fhir%2Bjson", "identifier=urn%3Araw%7C" + value + "&family=" + family,
-                "family=" + family.replace("[", "%5B") + "&_count=1")) {
+                "family=" + family.replace("[", "%5B") + "&_count=1", "family=" + family.replace("é", "%C3%A9"))) {
             Http.Raw answer = Http.raw(baseUrl(), "/fhir/r4/Patient?" + query, "Authorization", "Bearer " + token, "Accept", "application/fhir+json");
             assertEquals(200, answer.status(), query + ":\n" + answer.head() + "\n" + answer.body());
             Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, answer.body());

@@ -12,6 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -65,11 +68,15 @@ public class RequestTargetFilter extends HttpFilter {
     /**
      * The string with every character a URI's query (or path) may not hold as it is percent-encoded
      * as UTF-8; escapes ({@code %} and two hex digits) and the characters RFC 3986 allows stay as they are.
+     * Both servers read a request target's bytes as ISO-8859-1, so a raw UTF-8 {@code é} arrives as
+     * the two characters {@code Ã©}: where every character is below U+0100 and, taken as bytes, they
+     * are valid UTF-8, each is encoded as its byte ({@code %C3%A9}), else as the character's UTF-8.
      */
     static String escape(String value, boolean query) {
         if (value == null) {
             return null;
         }
+        boolean bytes = sentAsUtf8Bytes(value);
         StringBuilder escaped = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -83,6 +90,10 @@ public class RequestTargetFilter extends HttpFilter {
             if (escaped == null) {
                 escaped = new StringBuilder(value.length() + 16).append(value, 0, i);
             }
+            if (bytes && c >= 0x80) {
+                escaped.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                continue;
+            }
             int end = Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1)) ? i + 2 : i + 1;
             for (byte b : value.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
                 escaped.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
@@ -90,6 +101,29 @@ public class RequestTargetFilter extends HttpFilter {
             i = end - 1;
         }
         return escaped == null ? value : escaped.toString();
+    }
+
+    /** Whether the characters are all below U+0100, some above U+007F, and as bytes a valid UTF-8 sequence. */
+    private static boolean sentAsUtf8Bytes(String value) {
+        boolean high = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xFF) {
+                return false;
+            }
+            high |= c >= 0x80;
+        }
+        if (!high) {
+            return false;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** RFC 3986: unreserved, sub-delims, ':' and '@' (pchar), '/' and, in a query, '?'. */

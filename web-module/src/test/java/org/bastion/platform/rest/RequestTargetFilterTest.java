@@ -19,6 +19,15 @@ class RequestTargetFilterTest {
     }
 
     @Test
+    void utf8BytesTheServerReadAsLatin1AreEncodedAsTheBytesTheyWere() {
+        String sent = new String("family=Müller&given=é".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals("family=M%C3%BCller&given=%C3%A9", RequestTargetFilter.escape(sent, true));
+        assertEquals("family=M%C3%BCller", RequestTargetFilter.escape("family=M\u00fcller", true),
+                "a lone \u00fc is no UTF-8 sequence: the character itself, as UTF-8");
+    }
+
+    @Test
     void escapesTheClientSentStayAsTheyWere() {
         String sent = "_outputFormat=application%2Ffhir%2Bndjson&code=http://loinc.org%7C8867-4&a=b+c&x=%zz&y=%4";
         assertEquals("_outputFormat=application%2Ffhir%2Bndjson&code=http://loinc.org%7C8867-4&a=b+c&x=%25zz&y=%254",
