@@ -1,8 +1,21 @@
-# Sourced by the benchmarks (bench.sh, bulk.sh): starting and stopping what they measure.
-# Expects: home (the provisioned WildFly, it/target/wildfly-*), ear (it/target/deployments/bastion.ear).
+# Sourced by the benchmarks (bench.sh, bulk.sh, …): starting and stopping what they measure.
+# Expects: home (the provisioned WildFly, it/target/wildfly-*), ear (it/target/deployments/bastion.ear),
+# or call require_build, which sets them.
 
 as_postgres=()   # PostgreSQL refuses to run as root: then it runs as nobody
 [ "$(id -u)" = 0 ] && as_postgres=(runuser -u nobody --)
+
+# require_build TOOL...: sets home and ear from the build under $root; exits 2 without them or a TOOL
+require_build() {
+  local tool
+  home=$(ls -d "$root"/it/target/wildfly-*/ 2>/dev/null | head -1)
+  home=${home%/}
+  ear=$root/it/target/deployments/bastion.ear
+  [ -n "$home" ] && [ -f "$ear" ] || { echo "build first: ./mvnw -DskipTests install" >&2; exit 2; }
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 2; }
+  done
+}
 
 stop_tree() { # PID: SIGTERM to its children (the JVM under standalone.sh or kc.sh), then to it; waits
   pkill -TERM -P "$1" 2>/dev/null || true
@@ -61,4 +74,17 @@ start_bastion() {
   done
   ready=$(calc %.1f "$(now) - $started")
   jvm=$(pgrep -P "$server" -x java)
+}
+
+# measure LABEL PATH BODY: POSTs of BODY to PATH with wrk (params.lua: each request takes the next
+# row of $run/params.tsv), 5 s of warm-up, then $seconds s with $connections connections and $token;
+# prints the rate and latencies after LABEL and appends them to $result.tmp.
+measure() {
+  local out
+  BENCH_TOKEN=$token BENCH_PARAMS=$run/params.tsv BENCH_METHOD=POST BENCH_PATH=$2 BENCH_BODY=$3 \
+    wrk -t2 -c"$connections" -d5s -s "$here/params.lua" "$base" > /dev/null 2>&1
+  out=$(BENCH_TOKEN=$token BENCH_PARAMS=$run/params.tsv BENCH_METHOD=POST BENCH_PATH=$2 BENCH_BODY=$3 \
+    wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/params.lua" "$base" 2>"$run/errors.log" | grep '^BENCH')
+  printf '%-46s %s\n' "$1" "$(sed -E 's/.*rate=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) non2xx=([0-9]+).*/\1 \/s  p50 \2 ms  p99 \3 ms  non-2xx \4/' <<<"$out")" \
+    | tee -a "$result.tmp"
 }

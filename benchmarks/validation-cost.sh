@@ -14,13 +14,8 @@ seconds=${1:-20}
 connections=${2:-8}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-home=$(ls -d "$root"/it/target/wildfly-*/ 2>/dev/null | head -1)
-home=${home%/}
-ear=$root/it/target/deployments/bastion.ear
-[ -n "$home" ] && [ -f "$ear" ] || { echo "build first: ./mvnw -DskipTests install" >&2; exit 2; }
-for tool in wrk curl jq tar jcmd; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 2; }
-done
+. "$here/server.sh"
+require_build wrk curl jq tar jcmd
 port=9780
 base=http://localhost:$port
 fhir=$base/fhir/r4
@@ -30,7 +25,6 @@ result=$here/target/validation-cost.txt
 rm -rf "$run"
 mkdir -p "$run"
 server= jvm=
-. "$here/server.sh"
 trap '[ -n "$server" ] && stop_tree "$server"; true' EXIT
 
 echo "Starting WildFly + Bastion (H2) on $base ..."
@@ -75,15 +69,6 @@ awk 'BEGIN {
 patient='{"resourceType":"Patient",PROFILE"identifier":[{"system":"urn:bench","value":"{n}"}],"name":[{"family":"{family}","given":["Val"]}],"gender":"{gender}","birthDate":"{birth}"}'
 observation='{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"{code}"}]},"valueQuantity":{"value":{value},"unit":"1","system":"http://unitsofmeasure.org","code":"1"},"effectiveDateTime":"{birth}"}'
 
-measure() { # label path body
-  local out
-  BENCH_TOKEN=$token BENCH_PARAMS=$run/params.tsv BENCH_METHOD=POST BENCH_PATH=$2 BENCH_BODY=$3 \
-    wrk -t2 -c"$connections" -d5s -s "$here/params.lua" "$base" > /dev/null 2>&1
-  out=$(BENCH_TOKEN=$token BENCH_PARAMS=$run/params.tsv BENCH_METHOD=POST BENCH_PATH=$2 BENCH_BODY=$3 \
-    wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/params.lua" "$base" 2>"$run/errors.log" | grep '^BENCH')
-  printf '%-46s %s\n' "$1" "$(sed -E 's/.*rate=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) non2xx=([0-9]+).*/\1 \/s  p50 \2 ms  p99 \3 ms  non-2xx \4/' <<<"$out")" \
-    | tee -a "$result.tmp"
-}
 rm -f "$result.tmp"
 plain=$(sed 's/PROFILE//' <<<"$patient")
 profiled=$(sed 's|PROFILE|"meta":{"profile":["http://example.org/fhir/StructureDefinition/bench-patient"]},|' <<<"$patient")

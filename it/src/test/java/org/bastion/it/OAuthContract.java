@@ -209,6 +209,10 @@ abstract class OAuthContract extends OAuthClientSupport {
         HttpResponse<String> after = browser.get(location(revoked));
         assertTrue(after.body().contains("data-test=\"revoked\"") && after.body().contains("My Apps IT " + username), after.body());
         assertFalse(after.body().contains("data-client=\"" + clientId + "\""), "no longer listed");
+        assertFalse(browser.get(location(revoked)).body().contains("data-test=\"revoked\""), "the note is shown once");
+        HttpResponse<String> crafted = stranger.get(issuer() + "/account?revoked=" + clientId);
+        assertFalse(crafted.body().contains("data-test=\"revoked\"") || crafted.body().contains("My Apps IT " + username),
+                "a link cannot make the page say an app was revoked: " + crafted.body());
         HttpResponse<String> dead = browser.get(issuer() + "/userinfo", "Authorization", "Bearer " + access);
         assertEquals(401, dead.statusCode(), "the app's access token is revoked: " + dead.body());
         HttpResponse<String> deadFhir = browser.get(fhirBase() + "/Patient?_count=1", "Authorization", "Bearer " + access);

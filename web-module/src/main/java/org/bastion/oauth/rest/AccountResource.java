@@ -8,7 +8,6 @@ import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -25,8 +24,6 @@ import org.bastion.oauth.rest.pages.Pages;
 import org.bastion.platform.BastionSettings;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,7 +65,8 @@ public class AccountResource {
     HttpServletRequest servletRequest;
 
     @GET
-    public Response page(@QueryParam("revoked") String revoked) {
+    public Response page() {
+        String revoked = BrowserCookies.revokedClient(headers);
         String csrf = BrowserCookies.csrf(headers);
         Optional<String> user = flow.signedInUser(BrowserCookies.value(headers, BrowserCookies.SESSION));
         if (user.isEmpty()) {
@@ -76,11 +74,12 @@ public class AccountResource {
         }
         List<AccountPage.App> apps = grants.apps(user.get()).stream().map(app -> new AccountPage.App(app.consent().clientId(), app.clientName(),
                 List.copyOf(app.consent().scopes()), app.patient(), app.consent().grantedAt(), app.lastUsed())).toList();
-        // only a registered client's name, and only once it no longer holds the user's consent
+        // the app this browser has just revoked (its cookie, read once): a registered client's name, once it no longer holds the consent
         String revokedName = revoked == null || apps.stream().anyMatch(a -> a.clientId().equals(revoked)) ? null
                 : clients.find(revoked).map(OAuthClient::name).orElse(null);
         AccountPage page = new AccountPage(steps.action("account"), steps.action("logout"), csrf, flow.username(user.get()), apps, revokedName);
-        return PageResponses.html(200, pages.account(locale(), page), pages).cookie(BrowserCookies.csrfCookie(csrf, settings)).build();
+        Response.ResponseBuilder answer = PageResponses.html(200, pages.account(locale(), page), pages).cookie(BrowserCookies.csrfCookie(csrf, settings));
+        return (revoked == null ? answer : answer.cookie(BrowserCookies.clearRevoked(settings))).build();
     }
 
     @POST
@@ -124,8 +123,8 @@ public class AccountResource {
             return steps.error(404, new Message("account.unknown_app"), locale()).build();
         }
         audit.detail("the user revoked the app's access: consent withdrawn, its tokens for the user revoked");
-        return Response.seeOther(URI.create(steps.action("account") + "?revoked=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)))
-                .cacheControl(OAuthResponses.noStore()).build();
+        return Response.seeOther(URI.create(steps.action("account"))).cacheControl(OAuthResponses.noStore())
+                .cookie(BrowserCookies.revoked(clientId, settings)).build();
     }
 
     private Response signInPage(int status, String csrf, String username, Message error) {
