@@ -372,6 +372,56 @@ class ClusterIT extends OAuthClientSupport {
         }
     }
 
+    /**
+     * Writes through both nodes to a subscription: each matching write is notified exactly once,
+     * whichever node queued it and although both nodes send (each claims what it sends).
+     */
+    @Test
+    @Order(11)
+    void eachSubscriptionNotificationIsSentByOneNode() throws Exception {
+        Map<String, Integer> received = new java.util.concurrent.ConcurrentHashMap<>();
+        com.sun.net.httpserver.HttpServer endpoint = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        endpoint.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        endpoint.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            received.merge(exchange.getRequestURI().getPath().replaceFirst(".*/", ""), 1, Integer::sum);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        endpoint.start();
+        String origin = "http://127.0.0.1:" + endpoint.getAddress().getPort();
+        Browser browser = new Browser();
+        HttpResponse<String> allowed = browser.json("PUT", PROXY + "/admin/api/settings", "{\"outbound_allowed_origins\":\"" + origin + "\"}",
+                "Authorization", "Bearer " + adminToken());
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        try {
+            Thread.sleep(CLIENT_STALENESS.plusSeconds(1).toMillis()); // the setting on both nodes
+            String token = clientCredentials(a, systemBasic());
+            String fhir = PROXY + "/fhir/r4";
+            String code = "cluster-" + run;
+            HttpResponse<String> subscribed = browser.fhir(fhir, token, "POST", "/Subscription", SubscriptionContract.subscription(
+                    "Observation?code=" + code, origin + "/hook", "application/fhir+json", "requested"));
+            assertEquals(201, subscribed.statusCode(), subscribed.body());
+            Thread.sleep(CLIENT_STALENESS.plusSeconds(1).toMillis()); // documented: both nodes watch it within 5 s
+            Set<String> written = new HashSet<>();
+            Set<String> nodes = new HashSet<>();
+            for (int i = 0; i < 40; i++) {
+                HttpResponse<String> created = browser.fhir(fhir, token, "POST", "/Observation", SubscriptionContract.observation(code));
+                assertEquals(201, created.statusCode(), created.body());
+                written.add((String) json(created).get("id"));
+                nodes.add(served(created));
+            }
+            assertEquals(Set.of("a", "b"), nodes, "the writes went through both nodes");
+            until(() -> received.keySet().containsAll(written), Duration.ofSeconds(60));
+            Thread.sleep(3000); // a second sending would come now
+            assertEquals(written, received.keySet());
+            assertTrue(received.values().stream().allMatch(n -> n == 1), "each notified once: " + received);
+        } finally {
+            browser.json("PUT", PROXY + "/admin/api/settings", "{\"outbound_allowed_origins\":\"\"}", "Authorization", "Bearer " + adminToken());
+            endpoint.stop(0);
+        }
+    }
+
     // --- helpers -----------------------------------------------------------------------------
 
     private String publicClient() {

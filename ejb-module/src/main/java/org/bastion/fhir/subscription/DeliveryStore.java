@@ -9,7 +9,6 @@ import jakarta.persistence.PersistenceContext;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /** The notifications still to send (subscription_delivery), each change in a transaction of its own. */
 @Stateless
@@ -31,21 +30,32 @@ public class DeliveryStore {
                 .setParameter(1, Timestamp.from(now)).setParameter(2, Timestamp.from(now)).setParameter(3, count).getResultList();
     }
 
-    /** Claims a notification for a node until a time: false when another node holds it (or it is gone). */
-    public boolean claim(String id, String node, Instant now, Instant until) {
-        return em.createNativeQuery("update subscription_delivery set claimed_by = ?, claimed_until = ? where id = ?"
-                        + " and (claimed_until is null or claimed_until < ?)")
-                .setParameter(1, node).setParameter(2, Timestamp.from(until)).setParameter(3, id).setParameter(4, Timestamp.from(now))
-                .executeUpdate() == 1;
+    /**
+     * Claims for a node until a time those of the notifications that no other node holds, in one
+     * statement, and answers them (those another node holds, or that are gone, are left out).
+     */
+    @SuppressWarnings("unchecked")
+    public List<Delivery> claim(List<String> ids, String node, Instant now, Instant until) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        em.createNativeQuery("update subscription_delivery set claimed_by = :node, claimed_until = :until where id in (:ids)"
+                        + " and (claimed_until is null or claimed_until < :now)")
+                .setParameter("node", node).setParameter("until", Timestamp.from(until)).setParameter("ids", ids)
+                .setParameter("now", Timestamp.from(now)).executeUpdate();
+        List<Object[]> rows = em.createNativeQuery("select id, subscription_id, resource_type, resource_id, version_id, attempts"
+                        + " from subscription_delivery where id in (:ids) and claimed_by = :node order by next_attempt, created_at")
+                .setParameter("ids", ids).setParameter("node", node).getResultList();
+        return rows.stream().map(r -> new Delivery((String) r[0], (String) r[1], (String) r[2], (String) r[3], ((Number) r[4]).longValue(),
+                ((Number) r[5]).intValue())).toList();
     }
 
-    public Optional<Delivery> find(String id) {
-        List<?> rows = em.createNativeQuery("select subscription_id, resource_type, resource_id, version_id, attempts from subscription_delivery where id = ?")
-                .setParameter(1, id).getResultList();
-        return rows.stream().findFirst().map(row -> {
-            Object[] r = (Object[]) row;
-            return new Delivery(id, (String) r[0], (String) r[1], (String) r[2], ((Number) r[3]).longValue(), ((Number) r[4]).intValue());
-        });
+    /** A node's claims of these notifications, free again (those it will not get to before its claim runs out). */
+    public void release(List<String> ids, String node) {
+        if (!ids.isEmpty()) {
+            em.createNativeQuery("update subscription_delivery set claimed_by = null, claimed_until = null where id in (:ids) and claimed_by = :node")
+                    .setParameter("ids", ids).setParameter("node", node).executeUpdate();
+        }
     }
 
     /** This node's claims, free again (at its start: the process that held them is gone). */
@@ -55,8 +65,10 @@ public class DeliveryStore {
     }
 
     /** Sent, superseded or pointless: gone. */
-    public void delete(String id) {
-        em.createNativeQuery("delete from subscription_delivery where id = ?").setParameter(1, id).executeUpdate();
+    public void delete(List<String> ids) {
+        if (!ids.isEmpty()) {
+            em.createNativeQuery("delete from subscription_delivery where id in (:ids)").setParameter("ids", ids).executeUpdate();
+        }
     }
 
     /** Every notification of a subscription that stopped (error, off or gone). */

@@ -18,6 +18,7 @@ import org.bastion.platform.OutboundFetcher;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -26,9 +27,10 @@ import java.util.logging.Logger;
 /**
  * Sends the queued notifications (rest-hook), on every node: woken when a write that queued some
  * commits, and every 5 seconds for retries and for what an earlier run of the server left (nothing
- * acknowledged is lost in a restart; at its start a node frees what it had claimed). Each
- * notification is claimed by one node for a minute before it is sent, and removed once the endpoint answered 2xx: at least once, a second time only when a
- * node stopped between sending and removing. A failed attempt is tried again after the retry wait,
+ * acknowledged is lost in a restart; at its start a node frees what it had claimed). Notifications
+ * are claimed by one node for a minute, up to 20 at a time, before they are sent, and removed once
+ * the endpoint answered 2xx: at least once, a second time only when a node stopped between sending
+ * and removing. A failed attempt is tried again after the retry wait,
  * doubled each time (BASTION_SUBSCRIPTION_RETRY_SECONDS); after BASTION_SUBSCRIPTION_ATTEMPTS the
  * subscription turns to error with the last reason, and its other notifications are dropped.
  */
@@ -43,6 +45,8 @@ public class SubscriptionDelivery {
     static final Duration CLAIM = Duration.ofMinutes(1);
     static final Duration LONGEST_WAIT = Duration.ofHours(1);
     private static final int BATCH = 20;
+    /** More than one notification may take: the search, 3 s to connect and 5 s to answer. */
+    private static final Duration LONGEST_SEND = Duration.ofSeconds(15);
 
     @EJB
     DeliveryStore store;
@@ -109,35 +113,47 @@ public class SubscriptionDelivery {
         }
     }
 
+    /**
+     * Claims up to BATCH due notifications in one statement and sends them one by one; those sent
+     * (or pointless) are removed together at the end, so a node that stops meanwhile sends them again
+     * (at least once). Before its claim could run out during a send, the rest is released.
+     */
     private int sendBatch() {
         Instant now = Instant.now();
-        List<String> due = store.due(now, BATCH);
-        int claimed = 0;
-        for (String id : due) {
-            if (store.claim(id, NodeName.get(), now, now.plus(CLAIM))) {
-                claimed++;
-                store.find(id).ifPresent(this::send);
+        Instant until = now.plus(CLAIM);
+        List<DeliveryStore.Delivery> claimed = store.claim(store.due(now, BATCH), NodeName.get(), now, until);
+        List<String> done = new ArrayList<>();
+        try {
+            for (int i = 0; i < claimed.size(); i++) {
+                if (Instant.now().isAfter(until.minus(LONGEST_SEND))) {
+                    store.release(claimed.subList(i, claimed.size()).stream().map(DeliveryStore.Delivery::id).toList(), NodeName.get());
+                    break;
+                }
+                if (send(claimed.get(i))) {
+                    done.add(claimed.get(i).id());
+                }
             }
+        } finally {
+            store.delete(done);
         }
-        return claimed;
+        return claimed.size();
     }
 
-    private void send(DeliveryStore.Delivery delivery) {
+    /** Sends one notification: true when it is done with (sent, superseded or pointless), false when it waits or its subscription stopped. */
+    private boolean send(DeliveryStore.Delivery delivery) {
         SubscriptionChecks.Decision decision = checks.decide(delivery);
         if (decision.dropped()) {
-            store.delete(delivery.id());
-            return;
+            return true;
         }
         if (!decision.send()) {
             stop(delivery.subscriptionId(), decision.error());
-            return;
+            return false;
         }
         String failure;
         try {
             int status = outbound.send(decision.url(), decision.method(), decision.headers(), decision.contentType(), decision.body());
             if (status >= 200 && status < 300) {
-                store.delete(delivery.id());
-                return;
+                return true;
             }
             failure = decision.method() + " " + decision.url() + " answered HTTP " + status;
         } catch (OutboundFetcher.Refused e) {
@@ -147,12 +163,13 @@ public class SubscriptionDelivery {
         if (attempts >= settings.subscriptionAttempts()) {
             stop(delivery.subscriptionId(), "The notification of " + delivery.type() + "/" + delivery.resourceId() + " failed " + attempts
                     + " times; the last: " + failure);
-            return;
+            return false;
         }
         Duration wait = settings.subscriptionRetry().multipliedBy(1L << Math.min(attempts - 1, 20));
         store.retry(delivery.id(), attempts, Instant.now().plus(wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait), failure);
         String why = failure;
         LOG.info(() -> "Subscription " + delivery.subscriptionId() + ": " + why + "; attempt " + (attempts + 1) + " in " + wait.toSeconds() + " s");
+        return false;
     }
 
     private void stop(String subscriptionId, String reason) {
