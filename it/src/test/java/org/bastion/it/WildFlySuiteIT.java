@@ -343,6 +343,12 @@ class WildFlySuiteIT {
         String baseUrl() {
             return "http://localhost:8180";
         }
+
+        /** Validation on write applies to every write: turned on while the demo set loads, it would refuse the set's US Core profiles. */
+        @org.junit.jupiter.api.BeforeEach
+        void demoDataLoaded() throws InterruptedException {
+            DemoData.awaitReady(baseUrl());
+        }
     }
 
     /** R4 rest-hook Subscriptions with a local listener as the endpoint, on a managed WildFly with H2. */
