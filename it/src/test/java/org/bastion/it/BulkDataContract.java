@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -428,6 +429,36 @@ abstract class BulkDataContract extends OAuthClientSupport {
         }
         assertTrue(lines.contains("where the input's type is Patient") && lines.contains("1990-13-45"), lines);
         assertFalse(lines.contains("Line 1 ") || lines.contains("Line 3 ") || lines.contains("Line 4 "), lines);
+    }
+
+    /**
+     * DELETE on a running import's status URL cancels it at once (the job's row is locked only at a
+     * chunk's end, not while its lines are written), and the chunk under way is rolled back: whole
+     * chunks of 1 000 lines stay, nothing is written after.
+     */
+    @Test
+    void aRunningImportIsCancelledAtOnceAndKeepsWholeChunksOnly() throws Exception {
+        String token = writerToken();
+        String family = "Cancelled" + UUID.randomUUID().toString().substring(0, 6);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            lines.append("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"").append(family).append("\",\"given\":[\"G").append(i).append("\"]}]}\n");
+        }
+        HttpResponse<String> accepted = startImport(token, importParameters("application/fhir+ndjson", "Patient", upload(token, lines.toString())));
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String status = accepted.headers().firstValue("Content-Location").orElseThrow();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (total("Patient?family=" + family) == 0) {
+            assertTrue(Instant.now().isBefore(deadline), "the import wrote nothing in 2 minutes");
+            Thread.sleep(100);
+        }
+        HttpResponse<String> cancelled = fhir(token, "DELETE", status, null);
+        assertEquals(202, cancelled.statusCode(), cancelled.body());
+        assertEquals(404, fhir(token, "GET", status, null).statusCode(), "a cancelled import is gone");
+        long written = total("Patient?family=" + family);
+        Thread.sleep(3000);
+        assertEquals(written, total("Patient?family=" + family), "nothing is written after the cancel");
+        assertTrue(written < 30_000 && written % 1000 == 0, "whole chunks only, and not all of them: " + written);
     }
 
     @Test

@@ -176,6 +176,12 @@ class WildFlySuiteIT {
             return "http://localhost:8180";
         }
 
+        /** The exports compare their lines with search totals: the demo set, still loading, would change the totals in between. */
+        @org.junit.jupiter.api.BeforeEach
+        void demoDataLoaded() throws InterruptedException {
+            DemoData.awaitReady(baseUrl());
+        }
+
         /** The Medplum CLI (npm @medplum/cli) exports as a backend service; its files' lines equal the search totals. */
         @Test
         void aPublishedBulkDataClientExportsUnchanged() throws Exception {
@@ -200,7 +206,6 @@ class WildFlySuiteIT {
             // an export long enough to be caught midway: this server holds the demo data set (over 10 000
             // resources, about a second of export on H2), and the admin signed in before the kick-off, so
             // that the disable follows it within milliseconds
-            DemoData.awaitReady(baseUrl());
             assertTrue(total("Observation") > 3000, "the demo data set is loaded");
             adminToken();
             HttpResponse<String> accepted = kickOff(token, "/$export");

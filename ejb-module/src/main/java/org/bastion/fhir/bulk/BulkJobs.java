@@ -63,11 +63,15 @@ public class BulkJobs {
     }
 
     /**
-     * The job, locked until the caller's transaction ends, when it is running as that execution on
-     * that node; empty when it was cancelled, finished, or taken over by another execution.
+     * The job, locked until the caller's transaction ends and read again under the lock (the caller
+     * may have read it earlier), when it is running as that execution on that node; empty when it
+     * was cancelled, finished, or taken over by another execution.
      */
     public Optional<BulkJob> lockIfRunning(String id, String node, long execution) {
-        BulkJob job = em.find(BulkJob.class, id, LockModeType.PESSIMISTIC_WRITE);
+        BulkJob job = em.find(BulkJob.class, id);
+        if (job != null) {
+            em.refresh(job, LockModeType.PESSIMISTIC_WRITE);
+        }
         if (job == null || job.status() != BulkJob.Status.RUNNING || !node.equals(job.node()) || job.executionId() == null
                 || job.executionId() != execution) {
             return Optional.empty();

@@ -74,17 +74,21 @@ public class ImportWrites {
     public record Line(int input, long line, long endOffset, String text, String type, String source) {
     }
 
-    /** Writes the lines and moves the position past the last, all or nothing: the progress after them. */
+    /**
+     * Writes the lines and moves the position past the last, all or nothing: the progress after them.
+     * The job's row is locked only once the lines are written (a chunk may take minutes, and a cancel
+     * waits for that lock): cancelled or taken over meanwhile, the whole chunk is rolled back.
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     @ActivateRequestContext
     public ImportProgress write(String jobId, String node, long execution, List<Line> lines, ImportProgress progress) {
-        BulkJob job = jobs.lockIfRunning(jobId, node, execution).orElseThrow(NotOurs::new);
+        BulkJob job = jobs.find(jobId).filter(j -> j.status() == BulkJob.Status.RUNNING).orElseThrow(NotOurs::new);
         authorize(job);
         ImportProgress next = progress;
         for (Line line : lines) {
             next = next.after(line.input(), line.endOffset(), line.line(), writeLine(line));
         }
-        jobs.advance(job, next.json(), next.processed(), Instant.now());
+        jobs.advance(jobs.lockIfRunning(jobId, node, execution).orElseThrow(NotOurs::new), next.json(), next.processed(), Instant.now());
         return next;
     }
 
