@@ -106,7 +106,7 @@ phase() { # LABEL: creates/s, then waits for every matching create to reach the 
     done
     waited=$(calc %.1f "$(now) - $ended")
     [ "$got" -ge "$expected" ] && break
-    calc %d "$waited > 600" | grep -q 1 && { echo "after 600 s: $got of $expected notifications" >&2; exit 1; }
+    calc %d "($waited > 600)" | grep -q 1 && { echo "after 600 s: $got of $expected notifications" >&2; exit 1; }
     sleep 0.5
   done
   printf '%-46s %s\n' "  notifications" "$got of $expected matching creates, the last $waited s after the last write" | tee -a "$result.tmp"
