@@ -72,11 +72,17 @@ public class BulkJobs {
         if (job != null) {
             em.refresh(job, LockModeType.PESSIMISTIC_WRITE);
         }
-        if (job == null || job.status() != BulkJob.Status.RUNNING || !node.equals(job.node()) || job.executionId() == null
-                || job.executionId() != execution) {
-            return Optional.empty();
-        }
-        return Optional.of(job);
+        return Optional.ofNullable(job).filter(j -> runsAs(j, node, execution));
+    }
+
+    /** The job, not locked, when it is running as that execution on that node (a check that may be outdated at once). */
+    public Optional<BulkJob> findIfRunning(String id, String node, long execution) {
+        return find(id).filter(j -> runsAs(j, node, execution));
+    }
+
+    private static boolean runsAs(BulkJob job, String node, long execution) {
+        return job.status() == BulkJob.Status.RUNNING && node.equals(job.node()) && job.executionId() != null
+                && job.executionId() == execution;
     }
 
     /** A sign of life from the execution running the job (a reader between pages): false when the job is no longer its own. */

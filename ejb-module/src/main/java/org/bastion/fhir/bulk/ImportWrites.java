@@ -82,7 +82,7 @@ public class ImportWrites {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     @ActivateRequestContext
     public ImportProgress write(String jobId, String node, long execution, List<Line> lines, ImportProgress progress) {
-        BulkJob job = jobs.find(jobId).filter(j -> j.status() == BulkJob.Status.RUNNING).orElseThrow(NotOurs::new);
+        BulkJob job = jobs.findIfRunning(jobId, node, execution).orElseThrow(NotOurs::new);
         authorize(job);
         ImportProgress next = progress;
         for (Line line : lines) {
