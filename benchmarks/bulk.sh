@@ -157,7 +157,7 @@ server=
   echo "import of $total resources (${#lines[@]} types, ${#ordered[@]} files) into an empty server: $imported in $import_seconds s: $import_rate resources/s, $import_errors lines failed"
   echo "export of everything: $exported resources in $export_seconds s: $export_rate resources/s"
   echo "search totals and exported lines against the files' lines: ${#differences[@]} differences"
-  echo "server RSS after both: $rss MB; database folder: ${db_size:-?} MB; start to ready: $ready s"
+  echo "server RSS after both: $rss MB; database folder: ${db_size:-?} MB; start to ready: $ready s; JVM sizing: ${BASTION_JAVA_SIZING:-the default (-Xmx512m, serial collector)}"
 } | tee "$result"
 if [ ${#differences[@]} -gt 0 ]; then
   printf '  %s\n' "${differences[@]}" | tee -a "$result"
